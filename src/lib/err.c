@@ -42,17 +42,19 @@ int tb_error(struct tb_err *err, int code, const char *fmt, ...)
 
 /* ---- paths ---------------------------------------------------------------- */
 
-static size_t tb_path_append(struct tb_path *p, const char *fmt, const char *s,
-			     size_t i)
+static size_t tb_path_append(struct tb_path *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static size_t tb_path_append(struct tb_path *p, const char *fmt, ...)
 {
 	size_t mark = p->len;
 	size_t room = sizeof(p->buf) - p->len;
+	va_list ap;
 	int n;
 
-	if (s)
-		n = snprintf(p->buf + p->len, room, fmt, s);
-	else
-		n = snprintf(p->buf + p->len, room, fmt, i);
+	va_start(ap, fmt);
+	n = vsnprintf(p->buf + p->len, room, fmt, ap);
+	va_end(ap);
 	if (n < 0 || (size_t)n >= room) {
 		/* Truncated: keep a visible marker rather than a silent cut. */
 		memcpy(p->buf + sizeof(p->buf) - 4, "...", 4);
@@ -65,17 +67,17 @@ static size_t tb_path_append(struct tb_path *p, const char *fmt, const char *s,
 
 size_t tb_path_field(struct tb_path *p, const char *name)
 {
-	return tb_path_append(p, p->len ? ".%s" : "%s", name, 0);
+	return tb_path_append(p, "%s%s", p->len ? "." : "", name);
 }
 
 size_t tb_path_index(struct tb_path *p, size_t i)
 {
-	return tb_path_append(p, "[%zu]", NULL, i);
+	return tb_path_append(p, "[%zu]", i);
 }
 
 size_t tb_path_key(struct tb_path *p, const char *key)
 {
-	return tb_path_append(p, "[%s]", key, 0);
+	return tb_path_append(p, "[%s]", key);
 }
 
 void tb_path_pop(struct tb_path *p, size_t mark)
@@ -91,7 +93,7 @@ void tb_path_set(struct tb_path *p, const char *s)
 	p->len = 0;
 	p->buf[0] = '\0';
 	if (*s)
-		tb_path_append(p, "%s", s, 0);
+		tb_path_append(p, "%s", s);
 }
 
 /* ---- field errors ----------------------------------------------------------- */
