@@ -1,0 +1,324 @@
+/* ResourceBinding / ClusterResourceBinding: schema (Karmada v1.13's CRD, plus
+ * the fields current Karmada added that Tugboat accepts), defaults, validation. */
+#include "api/binding.h"
+#include "api/names.h"
+#include "lib/mem.h"
+
+#include <string.h>
+
+const char *const tb_health_values[] = { "Healthy", "Unhealthy", "Unknown", NULL };
+static const char *const conflict_resolutions[] = { "Abort", "Overwrite", NULL };
+
+static const struct tb_field object_ref_fields[] = {
+	TB_F("apiVersion", TB_FT_STRING, TB_FF_REQUIRED, struct tb_object_ref, api_version),
+	TB_F("kind", TB_FT_STRING, TB_FF_REQUIRED, struct tb_object_ref, kind),
+	TB_F("namespace", TB_FT_STRING, 0, struct tb_object_ref, namespace_),
+	TB_F("name", TB_FT_STRING, TB_FF_REQUIRED, struct tb_object_ref, name),
+	TB_F("uid", TB_FT_STRING, 0, struct tb_object_ref, uid),
+	TB_F("resourceVersion", TB_FT_STRING, 0, struct tb_object_ref, resource_version),
+	TB_F_END
+};
+
+static const struct tb_schema object_ref_schema = {
+	"ObjectReference", sizeof(struct tb_object_ref), object_ref_fields,
+	"The resource template this binding is for."
+};
+
+static const struct tb_field node_claim_fields[] = {
+	TB_F("hardNodeAffinity", TB_FT_RAW, TB_FF_OBJONLY, struct tb_node_claim,
+	     hard_node_affinity),
+	TB_F("nodeSelector", TB_FT_STRMAP, 0, struct tb_node_claim, node_selector),
+	TB_F("tolerations", TB_FT_OBJECT, TB_FF_ARRAY, struct tb_node_claim, tolerations,
+	     .sub = &tb_toleration_schema),
+	TB_F_END
+};
+
+static const struct tb_schema node_claim_schema = {
+	"NodeClaim", sizeof(struct tb_node_claim), node_claim_fields, NULL
+};
+
+static const struct tb_field requirements_fields[] = {
+	TB_F("nodeClaim", TB_FT_OBJECT, TB_FF_PTR, struct tb_replica_requirements, node_claim,
+	     .sub = &node_claim_schema),
+	TB_F("resourceRequest", TB_FT_RESLIST, 0, struct tb_replica_requirements,
+	     resource_request),
+	TB_F("namespace", TB_FT_STRING, 0, struct tb_replica_requirements, namespace_),
+	TB_F("priorityClassName", TB_FT_STRING, 0, struct tb_replica_requirements,
+	     priority_class_name),
+	TB_F_END
+};
+
+static const struct tb_schema requirements_schema = {
+	"ReplicaRequirements", sizeof(struct tb_replica_requirements), requirements_fields,
+	"What one replica needs; used to estimate how many fit in a cluster."
+};
+
+static const struct tb_field target_fields[] = {
+	TB_F("name", TB_FT_STRING, TB_FF_REQUIRED, struct tb_target_cluster, name),
+	TB_F("replicas", TB_FT_INT, TB_FF_INT32, struct tb_target_cluster, replicas),
+	TB_F_END
+};
+
+static const struct tb_schema target_schema = {
+	"TargetCluster", sizeof(struct tb_target_cluster), target_fields, NULL
+};
+
+static const struct tb_field task_fields[] = {
+	TB_F("fromCluster", TB_FT_STRING, TB_FF_REQUIRED, struct tb_eviction_task, from_cluster),
+	TB_F("purgeMode", TB_FT_STRING, 0, struct tb_eviction_task, purge_mode,
+	     .enums = tb_purge_modes),
+	TB_F("replicas", TB_FT_OPTINT, TB_FF_INT32, struct tb_eviction_task, replicas),
+	TB_F("reason", TB_FT_STRING, TB_FF_REQUIRED, struct tb_eviction_task, reason),
+	TB_F("message", TB_FT_STRING, 0, struct tb_eviction_task, message),
+	TB_F("producer", TB_FT_STRING, TB_FF_REQUIRED, struct tb_eviction_task, producer),
+	TB_F("gracePeriodSeconds", TB_FT_OPTINT, TB_FF_INT32, struct tb_eviction_task,
+	     grace_period_seconds),
+	TB_F("suppressDeletion", TB_FT_OPTBOOL, 0, struct tb_eviction_task, suppress_deletion),
+	TB_F("preservedLabelState", TB_FT_STRMAP, 0, struct tb_eviction_task,
+	     preserved_label_state),
+	TB_F("clustersBeforeFailover", TB_FT_STRING, TB_FF_ARRAY, struct tb_eviction_task,
+	     clusters_before_failover),
+	TB_F("creationTimestamp", TB_FT_TIME, 0, struct tb_eviction_task, creation_timestamp),
+	TB_F_END
+};
+
+static const struct tb_schema task_schema = {
+	"GracefulEvictionTask", sizeof(struct tb_eviction_task), task_fields,
+	"A cluster being left gracefully: kept until replacements are ready."
+};
+
+static const struct tb_field snapshot_fields[] = {
+	TB_F("namespace", TB_FT_STRING, 0, struct tb_binding_snapshot, namespace_),
+	TB_F("name", TB_FT_STRING, TB_FF_REQUIRED, struct tb_binding_snapshot, name),
+	TB_F("clusters", TB_FT_OBJECT, TB_FF_ARRAY, struct tb_binding_snapshot, clusters,
+	     .sub = &target_schema),
+	TB_F_END
+};
+
+static const struct tb_schema snapshot_schema = {
+	"BindingSnapshot", sizeof(struct tb_binding_snapshot), snapshot_fields, NULL
+};
+
+static const struct tb_field priority_fields[] = {
+	TB_F("priority", TB_FT_INT, TB_FF_INT32, struct tb_binding_priority, priority),
+	TB_F_END
+};
+
+static const struct tb_schema priority_schema = {
+	"SchedulePriority", sizeof(struct tb_binding_priority), priority_fields, NULL
+};
+
+static const struct tb_field suspension_fields[] = {
+	TB_F("dispatching", TB_FT_OPTBOOL, 0, struct tb_suspension, dispatching),
+	TB_F("dispatchingOnClusters", TB_FT_OBJECT, TB_FF_PTR, struct tb_suspension,
+	     dispatching_on_clusters, .sub = &tb_suspend_clusters_schema),
+	TB_F("scheduling", TB_FT_OPTBOOL, 0, struct tb_suspension, scheduling),
+	TB_F_END
+};
+
+static const struct tb_schema suspension_schema = {
+	"Suspension", sizeof(struct tb_suspension), suspension_fields, NULL
+};
+
+static const struct tb_field spec_fields[] = {
+	TB_F("resource", TB_FT_OBJECT, TB_FF_REQUIRED | TB_FF_KEEPZERO, struct tb_binding_spec,
+	     resource, .sub = &object_ref_schema),
+	TB_F("propagateDeps", TB_FT_BOOL, 0, struct tb_binding_spec, propagate_deps),
+	TB_F("replicaRequirements", TB_FT_OBJECT, TB_FF_PTR, struct tb_binding_spec,
+	     replica_requirements, .sub = &requirements_schema),
+	TB_F("replicas", TB_FT_INT, TB_FF_INT32, struct tb_binding_spec, replicas),
+	TB_F("clusters", TB_FT_OBJECT, TB_FF_ARRAY, struct tb_binding_spec, clusters,
+	     .sub = &target_schema),
+	TB_F("placement", TB_FT_OBJECT, TB_FF_PTR, struct tb_binding_spec, placement,
+	     .sub = &tb_placement_schema),
+	TB_F("gracefulEvictionTasks", TB_FT_OBJECT, TB_FF_ARRAY, struct tb_binding_spec,
+	     graceful_eviction_tasks, .sub = &task_schema),
+	TB_F("requiredBy", TB_FT_OBJECT, TB_FF_ARRAY, struct tb_binding_spec, required_by,
+	     .sub = &snapshot_schema),
+	TB_F("schedulerName", TB_FT_STRING, 0, struct tb_binding_spec, scheduler_name),
+	TB_F("failover", TB_FT_OBJECT, TB_FF_PTR, struct tb_binding_spec, failover,
+	     .sub = &tb_failover_schema),
+	TB_F("conflictResolution", TB_FT_STRING, 0, struct tb_binding_spec, conflict_resolution,
+	     .enums = conflict_resolutions),
+	TB_F("rescheduleTriggeredAt", TB_FT_TIME, 0, struct tb_binding_spec,
+	     reschedule_triggered_at),
+	TB_F("suspension", TB_FT_OBJECT, TB_FF_PTR, struct tb_binding_spec, suspension,
+	     .sub = &suspension_schema),
+	TB_F("preserveResourcesOnDeletion", TB_FT_OPTBOOL, 0, struct tb_binding_spec,
+	     preserve_resources_on_deletion),
+	TB_F("schedulePriority", TB_FT_OBJECT, TB_FF_PTR, struct tb_binding_spec,
+	     schedule_priority, .sub = &priority_schema),
+	TB_F_END
+};
+
+static const struct tb_schema spec_schema = {
+	"ResourceBindingSpec", sizeof(struct tb_binding_spec), spec_fields, NULL
+};
+
+static const struct tb_field aggregated_fields[] = {
+	TB_F("clusterName", TB_FT_STRING, TB_FF_REQUIRED, struct tb_aggregated_item, cluster_name),
+	TB_F("status", TB_FT_RAW, TB_FF_OBJONLY, struct tb_aggregated_item, status),
+	TB_F("applied", TB_FT_BOOL, 0, struct tb_aggregated_item, applied),
+	TB_F("appliedMessage", TB_FT_STRING, 0, struct tb_aggregated_item, applied_message),
+	TB_F("health", TB_FT_STRING, 0, struct tb_aggregated_item, health,
+	     .enums = tb_health_values),
+	TB_F_END
+};
+
+static const struct tb_schema aggregated_schema = {
+	"AggregatedStatusItem", sizeof(struct tb_aggregated_item), aggregated_fields, NULL
+};
+
+static const struct tb_field status_fields[] = {
+	TB_F("schedulerObservedGeneration", TB_FT_INT, 0, struct tb_binding_status,
+	     scheduler_observed_generation),
+	TB_F("schedulerObservingAffinityName", TB_FT_STRING, 0, struct tb_binding_status,
+	     scheduler_observing_affinity_name),
+	TB_F("lastScheduledTime", TB_FT_TIME, 0, struct tb_binding_status, last_scheduled_time),
+	TB_F("conditions", TB_FT_OBJECT, TB_FF_ARRAY, struct tb_binding_status, conditions,
+	     .sub = &tb_condition_schema),
+	TB_F("aggregatedStatus", TB_FT_OBJECT, TB_FF_ARRAY, struct tb_binding_status,
+	     aggregated_status, .sub = &aggregated_schema),
+	TB_F_END
+};
+
+static const struct tb_schema status_schema = {
+	"ResourceBindingStatus", sizeof(struct tb_binding_status), status_fields, NULL
+};
+
+static const struct tb_field binding_fields[] = {
+	TB_F("apiVersion", TB_FT_STRING, 0, struct tb_binding, api_version),
+	TB_F("kind", TB_FT_STRING, 0, struct tb_binding, kind),
+	TB_F("metadata", TB_FT_OBJECT, TB_FF_KEEPZERO, struct tb_binding, metadata,
+	     .sub = &tb_meta_schema),
+	TB_F("spec", TB_FT_OBJECT, TB_FF_REQUIRED | TB_FF_KEEPZERO, struct tb_binding, spec,
+	     .sub = &spec_schema),
+	TB_F("status", TB_FT_OBJECT, 0, struct tb_binding, status, .sub = &status_schema),
+	TB_F_END
+};
+
+const struct tb_schema tb_binding_schema = {
+	"ResourceBinding", sizeof(struct tb_binding), binding_fields,
+	"Binds a resource template to the member clusters chosen for it."
+};
+
+/* ---- defaults and validation -------------------------------------------------------- */
+
+void tb_binding_default(struct tb_binding *b)
+{
+	/* CRD defaults of v1.13's ResourceBinding schema. */
+	if (!b->spec.conflict_resolution)
+		b->spec.conflict_resolution = tb_strdup("Abort");
+	if (b->spec.failover && b->spec.failover->application) {
+		struct tb_app_failover *af = b->spec.failover->application;
+		if (!af->decision_conditions.toleration_seconds.set) {
+			af->decision_conditions.toleration_seconds.set = true;
+			af->decision_conditions.toleration_seconds.v = 300;
+		}
+		if (!af->purge_mode)
+			af->purge_mode = tb_strdup("Graciously");
+	}
+}
+
+/* The CRD pattern for reasons: ^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$ */
+static bool valid_reason(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (!n || !((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z')))
+		return false;
+	for (i = 1; i < n; i++) {
+		char c = s[i];
+		bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+			  (c >= '0' && c <= '9') || c == '_';
+		if (!ok && (i == n - 1 || (c != ',' && c != ':')))
+			return false;
+	}
+	return true;
+}
+
+static void binding_name_check(struct tb_errs *e, const struct tb_path *p, const char *name)
+{
+	tb_check_dns1123_subdomain(e, p, name);
+}
+
+void tb_binding_validate(const struct tb_binding *b, bool namespaced, struct tb_errs *e)
+{
+	const struct tb_binding_spec *s = &b->spec;
+	struct tb_strbuf sb = TB_STRBUF_INIT;
+	struct tb_path p = TB_PATH_INIT;
+	size_t i, j, mark, m2;
+
+	tb_path_field(&p, "metadata");
+	tb_meta_validate(&b->metadata, namespaced, binding_name_check, &p, e);
+	tb_path_set(&p, "spec");
+	if (s->replicas < 0) {
+		mark = tb_path_field(&p, "replicas");
+		tb_errs_invalid_int(e, &p, s->replicas, "must be greater than or equal to 0");
+		tb_path_pop(&p, mark);
+	}
+	mark = tb_path_field(&p, "clusters");
+	for (i = 0; i < s->clusters.n; i++) {
+		const struct tb_target_cluster *t = &s->clusters.v[i];
+		m2 = tb_path_index(&p, i);
+		if (t->replicas < 0) {
+			tb_path_field(&p, "replicas");
+			tb_errs_invalid_int(e, &p, t->replicas, "must be greater than or equal to 0");
+		}
+		tb_path_pop(&p, m2);
+		for (j = 0; j < i && t->name; j++) {
+			if (s->clusters.v[j].name && !strcmp(s->clusters.v[j].name, t->name)) {
+				m2 = tb_path_index(&p, i);
+				tb_path_field(&p, "name");
+				tb_strbuf_reset(&sb);
+				tb_strbuf_addquoted(&sb, t->name);
+				tb_errs_duplicate(e, &p, sb.buf, NULL);
+				tb_path_pop(&p, m2);
+				break;
+			}
+		}
+	}
+	tb_path_pop(&p, mark);
+	if (s->placement) {
+		mark = tb_path_field(&p, "placement");
+		tb_placement_validate(s->placement, &p, e);
+		tb_path_pop(&p, mark);
+	}
+	mark = tb_path_field(&p, "gracefulEvictionTasks");
+	for (i = 0; i < s->graceful_eviction_tasks.n; i++) {
+		const struct tb_eviction_task *t = &s->graceful_eviction_tasks.v[i];
+		m2 = tb_path_index(&p, i);
+		if (t->reason && *t->reason) {
+			size_t m3 = tb_path_field(&p, "reason");
+			if (strlen(t->reason) > 32)
+				tb_errs_too_long(e, &p, 32);
+			else if (!valid_reason(t->reason))
+				tb_errs_invalid_str(e, &p, t->reason, "must match the pattern "
+						    "'^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$'");
+			tb_path_pop(&p, m3);
+		}
+		if (t->message && strlen(t->message) > 1024) {
+			size_t m3 = tb_path_field(&p, "message");
+			tb_errs_too_long(e, &p, 1024);
+			tb_path_pop(&p, m3);
+		}
+		for (j = 0; j < i && t->from_cluster; j++) {
+			const char *o = s->graceful_eviction_tasks.v[j].from_cluster;
+			if (o && !strcmp(o, t->from_cluster)) {
+				size_t m3 = tb_path_field(&p, "fromCluster");
+				tb_strbuf_reset(&sb);
+				tb_strbuf_addquoted(&sb, t->from_cluster);
+				tb_errs_duplicate(e, &p, sb.buf, "a cluster has at most one "
+						  "graceful eviction task");
+				tb_path_pop(&p, m3);
+				break;
+			}
+		}
+		tb_path_pop(&p, m2);
+	}
+	tb_path_pop(&p, mark);
+	mark = tb_path_field(&p, "failover");
+	tb_failover_validate(s->failover, &p, e);
+	tb_path_pop(&p, mark);
+	tb_strbuf_release(&sb);
+}

@@ -1,0 +1,408 @@
+/* ObjectMeta and the small shared Kubernetes types: schemas, validation as
+ * apimachinery and core/v1 validation do it, and label selector matching. */
+#include "api/meta.h"
+#include "api/names.h"
+
+#include <string.h>
+
+const char *const tb_taint_effects[] = { "NoSchedule", "PreferNoSchedule", "NoExecute", NULL };
+const char *const tb_condition_statuses[] = { "True", "False", "Unknown", NULL };
+
+/* ---- schemas ------------------------------------------------------------------------ */
+
+static const struct tb_field owner_ref_fields[] = {
+	TB_F("apiVersion", TB_FT_STRING, TB_FF_REQUIRED, struct tb_owner_ref, api_version),
+	TB_F("kind", TB_FT_STRING, TB_FF_REQUIRED, struct tb_owner_ref, kind),
+	TB_F("name", TB_FT_STRING, TB_FF_REQUIRED, struct tb_owner_ref, name),
+	TB_F("uid", TB_FT_STRING, TB_FF_REQUIRED, struct tb_owner_ref, uid),
+	TB_F("controller", TB_FT_OPTBOOL, 0, struct tb_owner_ref, controller),
+	TB_F("blockOwnerDeletion", TB_FT_OPTBOOL, 0, struct tb_owner_ref, block_owner_deletion),
+	TB_F_END
+};
+
+static const struct tb_schema owner_ref_schema = {
+	"OwnerReference", sizeof(struct tb_owner_ref), owner_ref_fields, NULL
+};
+
+static const struct tb_field meta_fields[] = {
+	TB_F("name", TB_FT_STRING, 0, struct tb_meta, name),
+	TB_F("generateName", TB_FT_STRING, 0, struct tb_meta, generate_name),
+	TB_F("namespace", TB_FT_STRING, 0, struct tb_meta, namespace_),
+	TB_F("selfLink", TB_FT_STRING, 0, struct tb_meta, self_link),
+	TB_F("uid", TB_FT_STRING, 0, struct tb_meta, uid),
+	TB_F("resourceVersion", TB_FT_STRING, 0, struct tb_meta, resource_version),
+	TB_F("generation", TB_FT_INT, 0, struct tb_meta, generation),
+	TB_F("creationTimestamp", TB_FT_TIME, 0, struct tb_meta, creation_timestamp),
+	TB_F("deletionTimestamp", TB_FT_TIME, 0, struct tb_meta, deletion_timestamp),
+	TB_F("deletionGracePeriodSeconds", TB_FT_OPTINT, 0, struct tb_meta,
+	     deletion_grace_period_seconds),
+	TB_F("labels", TB_FT_STRMAP, 0, struct tb_meta, labels),
+	TB_F("annotations", TB_FT_STRMAP, 0, struct tb_meta, annotations),
+	TB_F("ownerReferences", TB_FT_OBJECT, TB_FF_ARRAY, struct tb_meta, owner_references,
+	     .sub = &owner_ref_schema),
+	TB_F("finalizers", TB_FT_STRING, TB_FF_ARRAY, struct tb_meta, finalizers),
+	TB_F("managedFields", TB_FT_RAW, 0, struct tb_meta, managed_fields),
+	TB_F_END
+};
+
+const struct tb_schema tb_meta_schema = {
+	"ObjectMeta", sizeof(struct tb_meta), meta_fields,
+	"Standard object's metadata."
+};
+
+static const struct tb_field selector_req_fields[] = {
+	TB_F("key", TB_FT_STRING, TB_FF_REQUIRED, struct tb_selector_req, key),
+	TB_F("operator", TB_FT_STRING, TB_FF_REQUIRED, struct tb_selector_req, operator_),
+	TB_F("values", TB_FT_STRING, TB_FF_ARRAY, struct tb_selector_req, values),
+	TB_F_END
+};
+
+static const struct tb_schema selector_req_schema = {
+	"LabelSelectorRequirement", sizeof(struct tb_selector_req), selector_req_fields, NULL
+};
+
+static const struct tb_field label_selector_fields[] = {
+	TB_F("matchLabels", TB_FT_STRMAP, 0, struct tb_label_selector, match_labels),
+	TB_F("matchExpressions", TB_FT_OBJECT, TB_FF_ARRAY, struct tb_label_selector,
+	     match_expressions, .sub = &selector_req_schema),
+	TB_F_END
+};
+
+const struct tb_schema tb_label_selector_schema = {
+	"LabelSelector", sizeof(struct tb_label_selector), label_selector_fields, NULL
+};
+
+/* Same shape as a label selector requirement; used by Karmada's fieldSelector. */
+const struct tb_schema tb_node_selector_req_schema = {
+	"NodeSelectorRequirement", sizeof(struct tb_selector_req), selector_req_fields, NULL
+};
+
+static const struct tb_field toleration_fields[] = {
+	TB_F("key", TB_FT_STRING, 0, struct tb_toleration, key),
+	TB_F("operator", TB_FT_STRING, 0, struct tb_toleration, operator_),
+	TB_F("value", TB_FT_STRING, 0, struct tb_toleration, value),
+	TB_F("effect", TB_FT_STRING, 0, struct tb_toleration, effect),
+	TB_F("tolerationSeconds", TB_FT_OPTINT, 0, struct tb_toleration, toleration_seconds),
+	TB_F_END
+};
+
+const struct tb_schema tb_toleration_schema = {
+	"Toleration", sizeof(struct tb_toleration), toleration_fields, NULL
+};
+
+static const struct tb_field taint_fields[] = {
+	TB_F("key", TB_FT_STRING, TB_FF_REQUIRED, struct tb_taint, key),
+	TB_F("value", TB_FT_STRING, 0, struct tb_taint, value),
+	TB_F("effect", TB_FT_STRING, TB_FF_REQUIRED, struct tb_taint, effect),
+	TB_F("timeAdded", TB_FT_TIME, 0, struct tb_taint, time_added),
+	TB_F_END
+};
+
+const struct tb_schema tb_taint_schema = {
+	"Taint", sizeof(struct tb_taint), taint_fields, NULL
+};
+
+static const struct tb_field condition_fields[] = {
+	TB_F("type", TB_FT_STRING, TB_FF_REQUIRED, struct tb_condition, type),
+	TB_F("status", TB_FT_STRING, TB_FF_REQUIRED, struct tb_condition, status,
+	     .enums = tb_condition_statuses),
+	TB_F("observedGeneration", TB_FT_INT, TB_FF_MIN, struct tb_condition,
+	     observed_generation, .min = 0),
+	TB_F("lastTransitionTime", TB_FT_TIME, TB_FF_REQUIRED, struct tb_condition,
+	     last_transition_time),
+	TB_F("reason", TB_FT_STRING, TB_FF_REQUIRED, struct tb_condition, reason),
+	TB_F("message", TB_FT_STRING, TB_FF_KEEPZERO, struct tb_condition, message),
+	TB_F_END
+};
+
+const struct tb_schema tb_condition_schema = {
+	"Condition", sizeof(struct tb_condition), condition_fields, NULL
+};
+
+/* ---- validation -------------------------------------------------------------------- */
+
+#define ANNOTATIONS_MAX (256 * 1024)	/* TotalAnnotationSizeLimitB */
+
+void tb_labels_validate(const struct tb_strmap *labels, struct tb_path *p, struct tb_errs *e)
+{
+	size_t i;
+
+	for (i = 0; i < labels->n; i++) {
+		tb_check_qualified_name(e, p, labels->v[i].key);
+		tb_check_label_value(e, p, labels->v[i].value);
+	}
+}
+
+static void annotations_validate(const struct tb_strmap *a, struct tb_path *p,
+				 struct tb_errs *e)
+{
+	size_t i, total = 0, j, n;
+	char lower[320];
+
+	for (i = 0; i < a->n; i++) {
+		/* Kubernetes checks annotation keys case-insensitively. */
+		n = strlen(a->v[i].key);
+		if (n >= sizeof(lower)) {
+			tb_check_qualified_name(e, p, a->v[i].key);
+		} else {
+			for (j = 0; j <= n; j++) {
+				char c = a->v[i].key[j];
+				lower[j] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+			}
+			if (!tb_is_qualified_name(lower))
+				tb_check_qualified_name(e, p, a->v[i].key);
+		}
+		total += n + strlen(a->v[i].value);
+	}
+	if (total > ANNOTATIONS_MAX)
+		tb_errs_too_long(e, p, ANNOTATIONS_MAX);
+}
+
+void tb_meta_validate(const struct tb_meta *m, bool namespaced, tb_name_check_fn name_fn,
+		      struct tb_path *p, struct tb_errs *e)
+{
+	size_t mark, i;
+
+	if (m->generate_name && *m->generate_name && (!m->name || !*m->name)) {
+		/* generateName gets a 5-character suffix; check the shortest result. */
+		mark = tb_path_field(p, "generateName");
+		name_fn(e, p, m->generate_name[strlen(m->generate_name) - 1] == '-' ?
+			"a" : m->generate_name);
+		tb_path_pop(p, mark);
+	} else if (!m->name || !*m->name) {
+		mark = tb_path_field(p, "name");
+		tb_errs_required(e, p, "name or generateName is required");
+		tb_path_pop(p, mark);
+	} else {
+		mark = tb_path_field(p, "name");
+		name_fn(e, p, m->name);
+		tb_path_pop(p, mark);
+	}
+	mark = tb_path_field(p, "namespace");
+	if (namespaced) {
+		/* An absent namespace is filled in by the server (the request's). */
+		if (m->namespace_ && *m->namespace_)
+			tb_check_dns1123_label(e, p, m->namespace_);
+	} else if (m->namespace_ && *m->namespace_) {
+		tb_errs_forbidden(e, p, "not allowed on this type");
+	}
+	tb_path_pop(p, mark);
+	if (m->generation < 0) {
+		mark = tb_path_field(p, "generation");
+		tb_errs_invalid_int(e, p, m->generation, "must be greater than or equal to 0");
+		tb_path_pop(p, mark);
+	}
+	mark = tb_path_field(p, "labels");
+	tb_labels_validate(&m->labels, p, e);
+	tb_path_pop(p, mark);
+	mark = tb_path_field(p, "annotations");
+	annotations_validate(&m->annotations, p, e);
+	tb_path_pop(p, mark);
+	mark = tb_path_field(p, "finalizers");
+	for (i = 0; i < m->finalizers.n; i++)
+		tb_check_qualified_name(e, p, m->finalizers.v[i]);
+	tb_path_pop(p, mark);
+}
+
+void tb_label_selector_validate(const struct tb_label_selector *s, struct tb_path *p,
+				struct tb_errs *e)
+{
+	const struct tb_selector_req *r;
+	size_t mark, m2, m3, i, j;
+
+	mark = tb_path_field(p, "matchLabels");
+	tb_labels_validate(&s->match_labels, p, e);
+	tb_path_pop(p, mark);
+	mark = tb_path_field(p, "matchExpressions");
+	for (i = 0; i < s->match_expressions.n; i++) {
+		r = &s->match_expressions.v[i];
+		m2 = tb_path_index(p, i);
+		if (r->operator_ && (!strcmp(r->operator_, "In") || !strcmp(r->operator_, "NotIn"))) {
+			if (!r->values.n) {
+				m3 = tb_path_field(p, "values");
+				tb_errs_required(e, p, "must be specified when `operator` is "
+						 "'In' or 'NotIn'");
+				tb_path_pop(p, m3);
+			}
+		} else if (r->operator_ && (!strcmp(r->operator_, "Exists") ||
+					    !strcmp(r->operator_, "DoesNotExist"))) {
+			if (r->values.n) {
+				m3 = tb_path_field(p, "values");
+				tb_errs_forbidden(e, p, "may not be specified when `operator` "
+						  "is 'Exists' or 'DoesNotExist'");
+				tb_path_pop(p, m3);
+			}
+		} else if (r->operator_) {
+			m3 = tb_path_field(p, "operator");
+			tb_errs_invalid_str(e, p, r->operator_, "not a valid selector operator");
+			tb_path_pop(p, m3);
+		}
+		if (r->key) {
+			m3 = tb_path_field(p, "key");
+			tb_check_qualified_name(e, p, r->key);
+			tb_path_pop(p, m3);
+		}
+		for (j = 0; j < r->values.n; j++) {
+			m3 = tb_path_field(p, "values");
+			tb_path_index(p, j);
+			tb_check_label_value(e, p, r->values.v[j]);
+			tb_path_pop(p, m3);
+		}
+		tb_path_pop(p, m2);
+	}
+	tb_path_pop(p, mark);
+}
+
+static bool str_in(const char *s, const char *const *set)
+{
+	for (; *set; set++)
+		if (!strcmp(s, *set))
+			return true;
+	return false;
+}
+
+void tb_tolerations_validate(const struct tb_toleration *tols, size_t n, struct tb_path *p,
+			     struct tb_errs *e)
+{
+	static const char *const ops[] = { "Equal", "Exists", NULL };
+	const struct tb_toleration *t;
+	const char *op, *key, *val;
+	size_t i, m1, m2;
+
+	for (i = 0; i < n; i++) {
+		t = &tols[i];
+		op = t->operator_ ? t->operator_ : "";
+		key = t->key ? t->key : "";
+		val = t->value ? t->value : "";
+		m1 = tb_path_index(p, i);
+		if (*key) {
+			m2 = tb_path_field(p, "key");
+			tb_check_qualified_name(e, p, key);
+			tb_path_pop(p, m2);
+		} else if (strcmp(op, "Exists")) {
+			m2 = tb_path_field(p, "operator");
+			tb_errs_invalid_str(e, p, op, "operator must be Exists when `key` is "
+					    "empty, which means \"match all values and all keys\"");
+			tb_path_pop(p, m2);
+		}
+		if (t->toleration_seconds.set && (!t->effect || strcmp(t->effect, "NoExecute"))) {
+			m2 = tb_path_field(p, "effect");
+			tb_errs_invalid_str(e, p, t->effect ? t->effect : "",
+					    "effect must be 'NoExecute' when `tolerationSeconds` is set");
+			tb_path_pop(p, m2);
+		}
+		m2 = tb_path_field(p, "operator");
+		if (!*op || !strcmp(op, "Equal")) {
+			if (!tb_is_label_value(val))
+				tb_check_label_value(e, p, val);
+		} else if (!strcmp(op, "Exists")) {
+			if (*val)
+				tb_errs_invalid_str(e, p, val, "value must be empty when "
+						    "`operator` is 'Exists'");
+		} else {
+			tb_errs_not_supported(e, p, op, ops);
+		}
+		tb_path_pop(p, m2);
+		if (t->effect && *t->effect && !str_in(t->effect, tb_taint_effects)) {
+			m2 = tb_path_field(p, "effect");
+			tb_errs_not_supported(e, p, t->effect, tb_taint_effects);
+			tb_path_pop(p, m2);
+		}
+		tb_path_pop(p, m1);
+	}
+}
+
+/* Karmada's lifted validateNodeTaints: clusters take NoSchedule and NoExecute. */
+void tb_taints_validate(const struct tb_taint *taints, size_t n, struct tb_path *p,
+			struct tb_errs *e)
+{
+	static const char *const effects[] = { "NoSchedule", "NoExecute", NULL };
+	struct tb_strbuf sb = TB_STRBUF_INIT;
+	const struct tb_taint *t;
+	size_t i, j, m1, m2;
+	bool dup;
+
+	for (i = 0; i < n; i++) {
+		t = &taints[i];
+		m1 = tb_path_index(p, i);
+		if (t->key) {
+			m2 = tb_path_field(p, "key");
+			tb_check_qualified_name(e, p, t->key);
+			tb_path_pop(p, m2);
+		}
+		if (t->value) {
+			m2 = tb_path_field(p, "value");
+			tb_check_label_value(e, p, t->value);
+			tb_path_pop(p, m2);
+		}
+		if (t->effect && *t->effect && !str_in(t->effect, effects)) {
+			m2 = tb_path_field(p, "effect");
+			tb_errs_not_supported(e, p, t->effect, effects);
+			tb_path_pop(p, m2);
+		}
+		dup = false;
+		for (j = 0; j < i && !dup; j++)
+			dup = t->key && t->effect && taints[j].key && taints[j].effect &&
+			      !strcmp(t->key, taints[j].key) &&
+			      !strcmp(t->effect, taints[j].effect);
+		if (dup) {
+			tb_strbuf_reset(&sb);
+			tb_strbuf_adds(&sb, "{\"key\":");
+			tb_strbuf_addquoted(&sb, t->key);
+			tb_strbuf_adds(&sb, ",\"effect\":");
+			tb_strbuf_addquoted(&sb, t->effect);
+			tb_strbuf_addch(&sb, '}');
+			tb_errs_duplicate(e, p, sb.buf, "taints must be unique by key and effect pair");
+		}
+		tb_path_pop(p, m1);
+	}
+	tb_strbuf_release(&sb);
+}
+
+/* ---- matching ------------------------------------------------------------------------ */
+
+bool tb_label_selector_matches(const struct tb_label_selector *s, const struct tb_strmap *labels)
+{
+	const struct tb_selector_req *r;
+	const char *v;
+	size_t i;
+
+	if (!s)
+		return false;
+	for (i = 0; i < s->match_labels.n; i++) {
+		v = tb_strmap_get(labels, s->match_labels.v[i].key);
+		if (!v || strcmp(v, s->match_labels.v[i].value))
+			return false;
+	}
+	for (i = 0; i < s->match_expressions.n; i++) {
+		r = &s->match_expressions.v[i];
+		v = tb_strmap_get(labels, r->key);
+		if (!strcmp(r->operator_, "In")) {
+			if (!v || !tb_strvec_has(&r->values, v))
+				return false;
+		} else if (!strcmp(r->operator_, "NotIn")) {
+			if (v && tb_strvec_has(&r->values, v))
+				return false;
+		} else if (!strcmp(r->operator_, "Exists")) {
+			if (!v)
+				return false;
+		} else if (!strcmp(r->operator_, "DoesNotExist")) {
+			if (v)
+				return false;
+		} else {
+			return false;	/* invalid selectors match nothing */
+		}
+	}
+	return true;
+}
+
+const struct tb_condition *tb_condition_find(const struct tb_condition *c, size_t n,
+					     const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (c[i].type && !strcmp(c[i].type, type))
+			return &c[i];
+	return NULL;
+}

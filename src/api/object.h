@@ -1,0 +1,54 @@
+/* Every kind Tugboat serves, in one registry table, and a generic object that
+ * is either typed (Karmada kinds, decoded through their schema) or a resource
+ * template kept as JSON. This is the one place that maps apiVersion+kind to
+ * behaviour; the CLI and the API server go through it. */
+#ifndef TB_OBJECT_H
+#define TB_OBJECT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "api/policy.h"
+#include "api/schema.h"
+
+struct tb_kind {
+	const char *group;		/* "" for the core group */
+	const char *version;
+	const char *api_version;	/* group/version, or version for core */
+	const char *kind;
+	const char *plural;
+	const char *singular;
+	const char *short_names[3];
+	bool namespaced;
+	const struct tb_schema *schema;	/* NULL: a template kept as JSON */
+	void (*default_fn)(void *typed, const struct tb_kind *k,
+			   const struct tb_policy_defaults *d, int64_t now_ms);
+	void (*validate_fn)(const void *typed, const struct tb_kind *k, struct tb_errs *e);
+};
+
+extern const struct tb_kind tb_kinds[];		/* ends with { .kind = NULL } */
+
+const struct tb_kind *tb_kind_find(const char *api_version, const char *kind);
+
+struct tb_object {
+	const struct tb_kind *kind;
+	void *typed;		/* schema-typed struct, or NULL for templates */
+	json_t *json;		/* templates: the object; typed kinds: NULL */
+};
+
+#define TB_OBJECT_INIT { NULL, NULL, NULL }
+
+/* Identifies the kind of j and decodes it strictly. Errors (unknown kind,
+ * unknown fields, wrong types...) go to errs with field paths; the object is
+ * then left empty. j is not consumed. */
+int tb_object_decode(const json_t *j, struct tb_object *o, struct tb_errs *errs);
+void tb_object_default(struct tb_object *o, const struct tb_policy_defaults *d, int64_t now_ms);
+void tb_object_validate(const struct tb_object *o, struct tb_errs *errs);
+json_t *tb_object_encode(const struct tb_object *o);
+void tb_object_release(struct tb_object *o);
+
+/* metadata.name (or generateName) and namespace, whatever the representation. */
+const char *tb_object_name(const struct tb_object *o);
+const char *tb_object_namespace(const struct tb_object *o);
+
+#endif
