@@ -273,27 +273,35 @@ static void decode_int(const struct tb_field *f, const json_t *j, int64_t *out,
 		*set = true;
 }
 
+int tb_json_quantity(const json_t *j, struct tb_quantity *q, struct tb_err *err)
+{
+	char buf[64];
+
+	if (json_is_string(j))
+		return tb_quantity_parse(json_string_value(j), q, err);
+	if (json_is_integer(j)) {
+		snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(j));
+		return tb_quantity_parse(buf, q, err);
+	}
+	if (json_is_real(j) && isfinite(json_real_value(j))) {
+		snprintf(buf, sizeof(buf), "%.17g", json_real_value(j));
+		return tb_quantity_parse(buf, q, err);
+	}
+	return tb_error(err, TB_EINVAL, "must be of type string or number (a quantity such "
+			"as \"500m\" or \"2Gi\")");
+}
+
 static void decode_quantity(const json_t *j, struct tb_quantity *q,
 			    struct tb_path *p, struct tb_errs *errs)
 {
 	struct tb_err err = TB_ERR_INIT;
-	char buf[64];
-	const char *s;
+	char *v;
 
-	if (json_is_string(j)) {
-		s = json_string_value(j);
-	} else if (json_is_integer(j)) {
-		snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(j));
-		s = buf;
-	} else if (json_is_real(j) && isfinite(json_real_value(j))) {
-		snprintf(buf, sizeof(buf), "%.17g", json_real_value(j));
-		s = buf;
-	} else {
-		type_error(errs, p, j, "string or number (a quantity such as \"500m\" or \"2Gi\")");
-		return;
+	if (tb_json_quantity(j, q, &err) < 0) {
+		v = tb_json_render(j);
+		tb_errs_invalid_raw(errs, p, v, "%s", err.msg);
+		tb_free(v);
 	}
-	if (tb_quantity_parse(s, q, &err) < 0)
-		tb_errs_invalid_str(errs, p, s, "%s", err.msg);
 }
 
 static void decode_scalar(const struct tb_field *f, const json_t *j, void *dst,

@@ -146,6 +146,9 @@ void tb_schema_free(const struct tb_schema *s, void *obj);	/* release + free */
 /* Deep copy of src into dst (dst uninitialised). */
 void tb_schema_copy(const struct tb_schema *s, void *dst, const void *src);
 
+/* A quantity from JSON: a string ("500m"), or a number as Kubernetes accepts. */
+int tb_json_quantity(const json_t *j, struct tb_quantity *q, struct tb_err *err);
+
 /* Renders a JSON value for an error message: strings quoted, others compact
  * JSON, long values cut with "...". Caller frees. */
 char *tb_json_render(const json_t *j);

@@ -72,10 +72,10 @@ static void container_requests(const json_t *c, struct tb_reslist *out)
 	json_t *v;
 
 	json_object_foreach((json_t *)lim, name, v)
-		if (json_is_string(v) && !tb_quantity_parse(json_string_value(v), &q, NULL))
+		if (!tb_json_quantity(v, &q, NULL))
 			tb_reslist_set(out, name, &q);
 	json_object_foreach((json_t *)req, name, v)
-		if (json_is_string(v) && !tb_quantity_parse(json_string_value(v), &q, NULL))
+		if (!tb_json_quantity(v, &q, NULL))
 			tb_reslist_set(out, name, &q);
 }
 
@@ -111,7 +111,7 @@ void tb_template_requests(const json_t *obj, struct tb_reslist *out)
 		tb_reslist_release(&one);
 	}
 	json_object_foreach(json_object_get(ps, "overhead"), name, v) {
-		if (!json_is_string(v) || tb_quantity_parse(json_string_value(v), &q, NULL))
+		if (tb_json_quantity(v, &q, NULL) < 0)
 			continue;
 		cur = tb_reslist_get(out, name);
 		sum = cur ? *cur : tb_quantity_from_int(0, q.format);
@@ -185,21 +185,23 @@ static void check_quantities(const json_t *list, struct tb_path *p, struct tb_er
 	const char *name;
 	size_t mark;
 	json_t *v;
+	char *r;
 
 	if (!list)
 		return;
 	if (!json_is_object(list)) {
-		tb_errs_invalid_raw(e, p, NULL, "must be of type object");
+		r = tb_json_render(list);
+		tb_errs_invalid_raw(e, p, r, "must be of type object");
+		tb_free(r);
 		return;
 	}
 	json_object_foreach((json_t *)list, name, v) {
 		mark = tb_path_field(p, name);
-		if (json_is_integer(v) || json_is_real(v))
-			;	/* numbers are valid quantities */
-		else if (!json_is_string(v))
-			tb_errs_invalid_raw(e, p, NULL, "must be a quantity such as \"500m\" or \"2Gi\"");
-		else if (tb_quantity_parse(json_string_value(v), &q, &err) < 0)
-			tb_errs_invalid_str(e, p, json_string_value(v), "%s", err.msg);
+		if (tb_json_quantity(v, &q, &err) < 0) {
+			r = tb_json_render(v);
+			tb_errs_invalid_raw(e, p, r, "%s", err.msg);
+			tb_free(r);
+		}
 		tb_path_pop(p, mark);
 	}
 }
