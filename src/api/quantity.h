@@ -49,7 +49,7 @@ struct tb_quantity tb_quantity_from_int(int64_t v, enum tb_qformat f);
 struct tb_quantity tb_quantity_from_milli(int64_t milli, enum tb_qformat f);
 
 /* a += b and a -= b; return -TB_ETOOBIG on overflow (a unchanged). The result
- * keeps a's format, as Quantity.Add does. */
+ * keeps a's format, or takes b's when a is zero, as Quantity.Add/Sub do. */
 int tb_quantity_add(struct tb_quantity *a, const struct tb_quantity *b);
 int tb_quantity_sub(struct tb_quantity *a, const struct tb_quantity *b);
 

@@ -30,7 +30,7 @@ static void test_cluster__full_object(void **state)
 		"  nodeSummary: {totalNum: 3, readyNum: 3}\n"
 		"  resourceSummary:\n"
 		"    allocatable: {cpu: \"12\", memory: 48Gi, pods: \"330\"}\n"
-		"    allocated: {cpu: 2500m, memory: \"4294967296\"}\n"
+		"    allocated: {cpu: 2500m, memory: 4096Mi}\n"
 		"    allocatableModelings: [{grade: 0, count: 2}, {grade: 1, count: 0}]\n";
 	const struct tb_condition *ready;
 	const struct tb_quantity *q;
