@@ -89,8 +89,10 @@ static int decode_json(const char *buf, size_t len, struct tb_docs *docs, struct
 		j = json_loadb(buf + off, len - off,
 			       JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES, &je);
 		if (!j)
-			return tb_error(err, TB_EINVAL, "line %d, column %d: %s",
-					je.line + (int)line - 1, je.column, je.text);
+			return tb_error(err, TB_EINVAL, "line %d, column %d: %s%s",
+					je.line + (int)line - 1, je.column,
+					strstr(je.text, "unable to decode byte") ?
+					"invalid UTF-8: " : "", je.text);
 		if ((size_t)je.position > TB_MAX_DOC_BYTES) {
 			json_decref(j);
 			return tb_error(err, TB_ETOOBIG, "document starting at line %u is too "

@@ -166,11 +166,43 @@ int tb_object_decode(const json_t *j, struct tb_object *o, struct tb_errs *errs)
 	}
 	tb_path_set(&p, "");
 	o->typed = tb_schema_new(k->schema);
-	if (tb_schema_decode(k->schema, j, o->typed, &p, errs, NULL) < 0) {
-		tb_object_release(o);
+	return tb_schema_decode(k->schema, j, o->typed, &p, errs, NULL);
+}
+
+/* Is field (a path) the same as or below prefix? */
+static bool path_under(const char *field, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	if (!n)
+		return true;
+	return !strncmp(field, prefix, n) &&
+	       (field[n] == '\0' || field[n] == '.' || field[n] == '[');
+}
+
+int tb_object_admit(const json_t *j, struct tb_object *o, const struct tb_policy_defaults *d,
+		    int64_t now_ms, struct tb_errs *errs)
+{
+	struct tb_errs later = TB_ERRS_INIT;
+	size_t before = errs->n, ndecode, i, k;
+	bool dup;
+
+	tb_object_decode(j, o, errs);
+	if (!o->kind)
 		return -TB_EINVAL;
+	ndecode = errs->n;
+	tb_object_default(o, d, now_ms);
+	tb_object_validate(o, &later);
+	for (i = 0; i < later.n; i++) {
+		dup = false;
+		for (k = before; k < ndecode && !dup; k++)
+			dup = path_under(later.v[i].field, errs->v[k].field);
+		if (!dup)
+			tb_errs_add(errs, later.v[i].type, later.v[i].field, later.v[i].value,
+				    later.v[i].detail ? "%s" : NULL, later.v[i].detail);
 	}
-	return 0;
+	tb_errs_release(&later);
+	return errs->n == before ? 0 : -TB_EINVAL;
 }
 
 void tb_object_default(struct tb_object *o, const struct tb_policy_defaults *d, int64_t now_ms)

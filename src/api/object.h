@@ -39,9 +39,16 @@ struct tb_object {
 #define TB_OBJECT_INIT { NULL, NULL, NULL }
 
 /* Identifies the kind of j and decodes it strictly. Errors (unknown kind,
- * unknown fields, wrong types...) go to errs with field paths; the object is
- * then left empty. j is not consumed. */
+ * unknown fields, wrong types...) go to errs with field paths. When the kind
+ * is known, o holds what could be decoded even on error (release it); when it
+ * is not, o is left empty. j is not consumed. */
 int tb_object_decode(const json_t *j, struct tb_object *o, struct tb_errs *errs);
+
+/* The whole admission path: decode, default, validate. Reports every problem
+ * at once, but no validation error under a field that already failed to
+ * decode (it would only repeat it). Returns 0 when errs gained nothing. */
+int tb_object_admit(const json_t *j, struct tb_object *o, const struct tb_policy_defaults *d,
+		    int64_t now_ms, struct tb_errs *errs);
 void tb_object_default(struct tb_object *o, const struct tb_policy_defaults *d, int64_t now_ms);
 void tb_object_validate(const struct tb_object *o, struct tb_errs *errs);
 json_t *tb_object_encode(const struct tb_object *o);

@@ -468,6 +468,10 @@ static void decode_field(const struct tb_field *f, const json_t *j, void *dst,
 		} else {
 			decode_scalar(f, item, (char *)vec->v + vec->n * es, p, errs, opts);
 		}
+		/* A string element that failed to decode becomes "", never NULL:
+		 * the error is reported, and later passes need not check holes. */
+		if (f->type == TB_FT_STRING && !((char **)vec->v)[vec->n])
+			((char **)vec->v)[vec->n] = tb_strdup("");
 		/* Keep every element, decoded or not, so indexes stay aligned
 		 * with the input and release() sees zeroed holes. */
 		vec->n++;

@@ -88,10 +88,7 @@ static void validate_doc(struct validate_ctx *c, const char *file, const struct 
 	struct tb_object o = TB_OBJECT_INIT;
 	char what[320];
 
-	if (tb_object_decode(d->json, &o, &errs) == 0) {
-		tb_object_default(&o, &c->defaults, c->now_ms);
-		tb_object_validate(&o, &errs);
-	}
+	tb_object_admit(d->json, &o, &c->defaults, c->now_ms, &errs);
 	describe(d, &o, what, sizeof(what));
 	if (errs.n) {
 		report_errs(c, file, what, &errs);

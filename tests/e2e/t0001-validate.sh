@@ -52,7 +52,9 @@ test_expect_success 'every error of every object is reported, valid ones still o
 	expect_code 1 tugctl validate -f mixed.yaml >out &&
 	expect_contains out "mixed.yaml: Cluster/member1: ok" &&
 	expect_contains out "mixed.yaml: Cluster/Member_2: spec.syncMod: Unknown field: did you mean \"syncMode\"?" &&
-	test "$(grep -c "Cluster/Member_2" out)" -eq 1
+	expect_contains out "mixed.yaml: Cluster/Member_2: metadata.name: Invalid value: \"Member_2\"" &&
+	expect_contains out "mixed.yaml: Cluster/Member_2: spec.syncMode: Required value" &&
+	! grep -q "Member_2: ok" out
 '
 
 test_expect_success 'syntax errors name the line; tabs are rejected' '

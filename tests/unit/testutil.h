@@ -34,10 +34,11 @@ static inline char *tu_check(const char *text, struct tb_object *o, int raw,
 		goto out;
 	}
 	assert_int_equal(docs.n, 1);
-	if (tb_object_decode(docs.v[0].json, o, &errs) == 0) {
-		if (!raw)
-			tb_object_default(o, d ? d : &dflt, TEST_NOW_MS);
-		tb_object_validate(o, &errs);
+	if (raw) {
+		if (tb_object_decode(docs.v[0].json, o, &errs) == 0)
+			tb_object_validate(o, &errs);
+	} else {
+		tb_object_admit(docs.v[0].json, o, d ? d : &dflt, TEST_NOW_MS, &errs);
 	}
 	tb_errs_format(&errs, &sb, 0);
 out:
