@@ -4,7 +4,7 @@
 JOBS ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: all build build-asan test test-fast demo setup clean
+.PHONY: all build build-asan test test-fast demo bench setup clean
 
 all: build
 
@@ -28,6 +28,9 @@ test: build build-asan
 
 test-fast: build
 	@cd build && ctest --output-on-failure -j$(JOBS)
+
+bench: build
+	@./build/bench_codec
 
 demo: build
 	@./scripts/demo build

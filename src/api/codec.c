@@ -62,22 +62,21 @@ static size_t depth_of(const json_t *j, size_t limit)
 	return 0;
 }
 
-static unsigned line_at(const char *buf, size_t off)
+/* Advances (*line, *at) to offset off, counting newlines once overall: a
+ * stream of many documents must stay linear. */
+static unsigned line_at(const char *buf, size_t off, unsigned *line, size_t *at)
 {
-	unsigned line = 1;
-	size_t i;
-
-	for (i = 0; i < off; i++)
-		if (buf[i] == '\n')
-			line++;
-	return line;
+	for (; *at < off; (*at)++)
+		if (buf[*at] == '\n')
+			(*line)++;
+	return *line;
 }
 
 static int decode_json(const char *buf, size_t len, struct tb_docs *docs, struct tb_err *err)
 {
-	size_t off = 0;
+	size_t off = 0, counted = 0;
+	unsigned line, lines = 1;
 	json_error_t je;
-	unsigned line;
 	json_t *j;
 
 	for (;;) {
@@ -85,7 +84,7 @@ static int decode_json(const char *buf, size_t len, struct tb_docs *docs, struct
 			off++;
 		if (off == len)
 			return 0;
-		line = line_at(buf, off);
+		line = line_at(buf, off, &lines, &counted);
 		j = json_loadb(buf + off, len - off,
 			       JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES, &je);
 		if (!j)
