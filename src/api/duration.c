@@ -2,6 +2,7 @@
  * flags and metav1.Duration fields read and print as Kubernetes does. Pure:
  * never read a clock, never accept what Go rejects, never wrap on overflow. */
 #include "api/duration.h"
+#include "api/timefmt.h"
 
 #include <stdbool.h>
 #include <string.h>
@@ -10,30 +11,6 @@
 #define TB_NS_PER_MS	1000000ULL
 #define TB_NS_PER_S	1000000000ULL
 #define TB_D_BIG	((uint64_t)1 << 63)
-
-/* Go's time.quote: backslash-escapes '"' and '\\', and writes every byte of a
- * control or non-ASCII character as \xNN. Errors must quote exactly so. */
-static void tb_duration_quote(struct tb_strbuf *sb, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	tb_strbuf_addch(sb, '"');
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < ' ' || c >= 0x80) {
-			tb_strbuf_adds(sb, "\\x");
-			tb_strbuf_addch(sb, hex[c >> 4]);
-			tb_strbuf_addch(sb, hex[c & 0xf]);
-			continue;
-		}
-		if (c == '"' || c == '\\')
-			tb_strbuf_addch(sb, '\\');
-		tb_strbuf_addch(sb, (char)c);
-	}
-	tb_strbuf_addch(sb, '"');
-}
 
 /* unit == NULL: `time: invalid duration "s"`; unit_len == 0: missing unit. */
 static int tb_duration_error(struct tb_err *err, const char *orig, const char *unit,
@@ -48,10 +25,10 @@ static int tb_duration_error(struct tb_err *err, const char *orig, const char *u
 		tb_strbuf_adds(&sb, "time: missing unit in duration ");
 	} else {
 		tb_strbuf_adds(&sb, "time: unknown unit ");
-		tb_duration_quote(&sb, unit, unit_len);
+		tb_time_quote(&sb, unit, unit_len);
 		tb_strbuf_adds(&sb, " in duration ");
 	}
-	tb_duration_quote(&sb, orig, strlen(orig));
+	tb_time_quote(&sb, orig, strlen(orig));
 	rc = tb_error(err, TB_EINVAL, "%s", sb.buf);
 	tb_strbuf_release(&sb);
 	return rc;

@@ -10,14 +10,14 @@
 #define TB_MS_PER_DAY	86400000LL
 #define TB_RFC3339	"2006-01-02T15:04:05Z07:00"
 
-/* Go's time.quote, so messages read like Go's time.ParseError. */
-static void tb_time_quote(struct tb_strbuf *sb, const char *s)
+void tb_time_quote(struct tb_strbuf *sb, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
+	size_t i;
 
 	tb_strbuf_addch(sb, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
 
 		if (c < ' ' || c >= 0x80) {
 			tb_strbuf_adds(sb, "\\x");
@@ -41,14 +41,14 @@ static int tb_time_error(struct tb_err *err, const char *s, const char *rest, co
 	int rc;
 
 	tb_strbuf_adds(&sb, "parsing time ");
-	tb_time_quote(&sb, s);
+	tb_time_quote(&sb, s, strlen(s));
 	if (field) {
 		tb_strbuf_addf(&sb, ": %s out of range", field);
 	} else {
 		tb_strbuf_adds(&sb, " as \"" TB_RFC3339 "\": cannot parse ");
-		tb_time_quote(&sb, rest);
+		tb_time_quote(&sb, rest, strlen(rest));
 		tb_strbuf_adds(&sb, " as ");
-		tb_time_quote(&sb, elem);
+		tb_time_quote(&sb, elem, strlen(elem));
 	}
 	rc = tb_error(err, TB_EINVAL, "%s", sb.buf);
 	tb_strbuf_release(&sb);

@@ -7,7 +7,10 @@
 
 #include <stdint.h>
 
+#include <stddef.h>
+
 #include "lib/err.h"
+#include "lib/strbuf.h"
 
 #define TB_TIME_BUFSZ 40
 
@@ -15,5 +18,9 @@
  * seconds required, optional fraction (truncated to ms), 'Z' or +hh:mm. */
 int tb_time_parse(const char *s, int64_t *ret_ms, struct tb_err *err);
 const char *tb_time_format(int64_t ms, char *buf);
+
+/* Go's time.quote, shared by time and duration errors so messages read like
+ * Go's: '"' and '\\' escaped, control and non-ASCII bytes as \xNN. */
+void tb_time_quote(struct tb_strbuf *sb, const char *s, size_t n);
 
 #endif

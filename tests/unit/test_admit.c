@@ -6,8 +6,6 @@
 
 #include "api/yaml.h"
 
-#include <stdio.h>
-
 static size_t admitted, rejected;
 
 static void admit_one(const json_t *doc)
@@ -79,24 +77,6 @@ static void mutate(json_t *root, json_t *node, const json_t *alts)
 	}
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = tb_malloc((size_t)n + 1);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
 static void test_admit__every_node_every_type(void **state)
 {
 	static const char *const files[] = {
@@ -110,7 +90,7 @@ static void test_admit__every_node_every_type(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		struct tb_docs docs = TB_DOCS_INIT;
-		char *buf = slurp(files[i], &len);
+		char *buf = tu_slurp(files[i], &len);
 
 		assert_int_equal(tb_codec_decode(buf, len, &docs, NULL), 0);
 		for (k = 0; k < docs.n; k++)

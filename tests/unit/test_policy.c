@@ -490,18 +490,10 @@ static void test_policy__examples_are_valid(void **state)
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		struct tb_docs docs = TB_DOCS_INIT;
 		struct tb_err err = TB_ERR_INIT;
-		char *buf;
-		long n;
-		FILE *f = fopen(files[i], "rb");
+		size_t n;
+		char *buf = tu_slurp(files[i], &n);
 
-		assert_non_null(f);
-		fseek(f, 0, SEEK_END);
-		n = ftell(f);
-		fseek(f, 0, SEEK_SET);
-		buf = tb_malloc((size_t)n + 1);
-		assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-		fclose(f);
-		if (tb_codec_decode(buf, (size_t)n, &docs, &err) < 0)
+		if (tb_codec_decode(buf, n, &docs, &err) < 0)
 			fail_msg("%s: %s", files[i], err.msg);
 		for (k = 0; k < docs.n; k++) {
 			struct tb_errs errs = TB_ERRS_INIT;
