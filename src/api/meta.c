@@ -376,6 +376,12 @@ bool tb_label_selector_matches(const struct tb_label_selector *s, const struct t
 	}
 	for (i = 0; i < s->match_expressions.n; i++) {
 		r = &s->match_expressions.v[i];
+		if (!r->key || !r->operator_)
+			return false;
+		/* Requirements Kubernetes refuses to build match nothing. */
+		if ((!strcmp(r->operator_, "In") || !strcmp(r->operator_, "NotIn")) ?
+		    r->values.n == 0 : r->values.n != 0)
+			return false;
 		v = tb_strmap_get(labels, r->key);
 		if (!strcmp(r->operator_, "In")) {
 			if (!v || !tb_strvec_has(&r->values, v))

@@ -26,5 +26,6 @@ int tb_cli_parse_int(const char *s, int64_t *ret);
 int64_t tb_cli_now_ms(void);
 
 int tb_cmd_validate(int argc, char **argv);
+int tb_cmd_schedule(int argc, char **argv);
 
 #endif

@@ -18,6 +18,8 @@ static int cmd_help(int argc, char **argv);
 static const struct tb_cli_cmd commands[] = {
 	{ "validate", tb_cmd_validate,
 	  "Decode, default and validate manifests (-f FILE|DIR|-), offline" },
+	{ "schedule", tb_cmd_schedule,
+	  "Show where the scheduler would place a binding (-f FILE), offline" },
 	{ "version", cmd_version, "Print the version" },
 	{ "help", cmd_help, "Show this help" },
 	{ NULL, NULL, NULL }
