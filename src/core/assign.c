@@ -1,7 +1,8 @@
 /* Replica assignment over the selected clusters (Karmada's assignment.go and
  * division_algorithm.go): Duplicated; static weights; dynamic weights and
  * Aggregated with Steady (keep what is placed, add or shrink) or Fresh modes.
- * Division itself is Webster's method. */
+ * Division itself is Webster's method. No allocation beyond one work array:
+ * this runs for every binding of a failed cluster. */
 #include "core/affinity.h"
 #include "core/sched_int.h"
 #include "core/webster.h"
@@ -9,23 +10,10 @@
 
 #include <string.h>
 
-struct tc {
-	const char *name;
-	int64_t replicas;
-};
-
-static void out_push(struct tb_target_cluster **out, size_t *n, const char *name, int64_t r)
+/* Stable sort by replicas, descending (Karmada's TargetClustersList). */
+static void sort_desc(struct tb__assigned *v, size_t n)
 {
-	*out = tb_realloc(*out, (*n + 1) * sizeof(**out));
-	(*out)[*n].name = tb_strdup(name);
-	(*out)[*n].replicas = r;
-	(*n)++;
-}
-
-/* Stable sort by replicas, descending (TargetClustersList). */
-static void sort_desc(struct tc *v, size_t n)
-{
-	struct tc t;
+	struct tb__assigned t;
 	size_t i, j;
 
 	for (i = 1; i < n; i++) {
@@ -36,41 +24,34 @@ static void sort_desc(struct tc *v, size_t n)
 	}
 }
 
-static int cmp_party(const void *a, const void *b)
+/* Divides seats over weighted entries w[0..n) (weights in .replicas),
+ * writing every party (zero seats included) to out. */
+static void divide(const struct tb__sched *st, const struct tb__assigned *w, size_t n,
+		   int64_t seats, struct tb_party *parties, struct tb__assigned *out, size_t *nout)
 {
-	return strcmp(((const struct tb_party *)a)->name, ((const struct tb_party *)b)->name);
-}
-
-/* Divides seats over weighted parties; appends every party (zero seats
- * included, by name, as AllocateWebsterSeats returns them) to res. */
-static void divide(struct tb__sched *st, const struct tc *w, size_t n, int64_t seats,
-		   struct tc **res, size_t *nres)
-{
-	struct tb_party *p = tb_calloc(n ? n : 1, sizeof(*p));
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		p[i].name = w[i].name;
-		p[i].votes = w[i].replicas;
+		parties[i].name = w[i].name;
+		parties[i].rank = w[i].rank;
+		parties[i].votes = w[i].replicas;
+		parties[i].seats = 0;
 	}
-	tb_webster(p, n, seats, st->names_desc);
-	qsort(p, n, sizeof(*p), cmp_party);
-	*res = tb_realloc(*res, (*nres + n + 1) * sizeof(**res));
+	tb_webster(parties, n, seats, st->names_desc);
 	for (i = 0; i < n; i++) {
-		(*res)[*nres].name = p[i].name;
-		(*res)[*nres].replicas = p[i].seats;
-		(*nres)++;
+		out[*nout].name = parties[i].name;
+		out[*nout].rank = parties[i].rank;
+		out[(*nout)++].replicas = parties[i].seats;
 	}
-	tb_free(p);
 }
 
-static int by_static_weight(struct tb__sched *st, const struct tb__cand *c, size_t n,
-			    struct tb_target_cluster **out, size_t *nout)
+static void by_static_weight(const struct tb__sched *st, const struct tb__cand *c, size_t n,
+			     struct tb__assigned *w, struct tb_party *parties,
+			     struct tb__assigned *out, size_t *nout)
 {
 	const struct tb_cluster_preferences *wp = st->pl->replica_scheduling->weight_preference;
-	struct tc *w = tb_calloc(n ? n : 1, sizeof(*w)), *res = NULL;
 	int64_t sum = 0, weight;
-	size_t nw = 0, nres = 0, i, k;
+	size_t nw = 0, i, k;
 
 	for (i = 0; i < n; i++) {
 		weight = wp ? 0 : 1;	/* no preference: every cluster weighs 1 */
@@ -81,6 +62,7 @@ static int by_static_weight(struct tb__sched *st, const struct tb__cand *c, size
 		}
 		if (weight > 0) {
 			w[nw].name = c[i].name;
+			w[nw].rank = c[i].rank;
 			w[nw++].replicas = weight;
 			sum += weight;
 		}
@@ -88,35 +70,29 @@ static int by_static_weight(struct tb__sched *st, const struct tb__cand *c, size
 	if (sum == 0) {
 		for (i = 0; i < n; i++) {
 			w[i].name = c[i].name;
+			w[i].rank = c[i].rank;
 			w[i].replicas = 1;
 		}
 		nw = n;
 	}
-	divide(st, w, nw, st->spec->replicas, &res, &nres);
-	for (i = 0; i < nres; i++)
-		out_push(out, nout, res[i].name, res[i].replicas);
-	tb_free(w);
-	tb_free(res);
-	return 0;
+	divide(st, w, nw, st->spec->replicas, parties, out, nout);
 }
 
 static int by_dynamic(struct tb__sched *st, const struct tb__cand *c, size_t n, bool aggregated,
-		      struct tb_target_cluster **out, size_t *nout)
+		      struct tb__assigned *sched, struct tb__assigned *avail,
+		      struct tb_party *parties, struct tb__assigned *out, size_t *nout)
 {
 	const struct tb_binding_spec *spec = st->spec;
-	struct tc *sched = tb_calloc(spec->clusters.n + 1, sizeof(*sched));
-	struct tc *avail = tb_calloc(n + spec->clusters.n + 1, sizeof(*avail));
-	struct tc *res = NULL;
-	size_t nsched = 0, navail = 0, nres = 0, i, k, pass;
+	size_t nsched = 0, navail = 0, i, k, nfront;
 	int64_t assigned = 0, target, total = 0;
 	const char *mode;
-	int rc = -1;
 
 	/* buildScheduledClusters: what is placed on clusters still candidates. */
 	for (i = 0; i < spec->clusters.n; i++) {
 		for (k = 0; k < n; k++) {
 			if (spec->clusters.v[i].name && !strcmp(spec->clusters.v[i].name, c[k].name)) {
 				sched[nsched].name = c[k].name;
+				sched[nsched].rank = c[k].rank;
 				sched[nsched++].replicas = spec->clusters.v[i].replicas;
 				assigned += spec->clusters.v[i].replicas;
 				break;
@@ -128,9 +104,10 @@ static int by_dynamic(struct tb__sched *st, const struct tb__cand *c, size_t n, 
 		target = spec->replicas;
 		for (k = 0; k < n; k++) {
 			avail[navail].name = c[k].name;
+			avail[navail].rank = c[k].rank;
 			avail[navail].replicas = c[k].allocatable;
 			for (i = 0; i < nsched; i++)
-				if (!strcmp(sched[i].name, c[k].name))
+				if (sched[i].rank == c[k].rank)
 					avail[navail].replicas += sched[i].replicas;
 			navail++;
 		}
@@ -148,13 +125,13 @@ static int by_dynamic(struct tb__sched *st, const struct tb__cand *c, size_t n, 
 		target = spec->replicas - assigned;
 		for (k = 0; k < n; k++) {
 			avail[navail].name = c[k].name;
+			avail[navail].rank = c[k].rank;
 			avail[navail++].replicas = c[k].allocatable;
 		}
 	} else {
-		for (i = 0; i < nsched; i++)
-			out_push(out, nout, sched[i].name, sched[i].replicas);
-		rc = 0;
-		goto done;
+		memcpy(out, sched, nsched * sizeof(*out));
+		*nout = nsched;
+		return 0;
 	}
 	sort_desc(avail, navail);
 	for (i = 0; i < navail; i++)
@@ -162,25 +139,23 @@ static int by_dynamic(struct tb__sched *st, const struct tb__cand *c, size_t n, 
 	if (total < target) {
 		tb_strbuf_addf(&st->err, "failed to assign replicas: %sClusters available replicas "
 			       "%lld are not enough to schedule.", mode, (long long)total);
-		goto done;
+		return -1;
 	}
 	if (aggregated) {
-		/* Clusters already running replicas first, then as few as fit. */
-		struct tc *re = tb_calloc(navail + 1, sizeof(*re));
-		size_t nre = 0;
-
-		for (pass = 0; pass < 2; pass++) {
-			for (i = 0; i < navail; i++) {
-				bool running = false;
-				for (k = 0; k < nsched; k++)
-					if (sched[k].replicas > 0 && !strcmp(sched[k].name, avail[i].name))
-						running = true;
-				if (running == (pass == 0))
-					re[nre++] = avail[i];
+		/* Clusters already running replicas first (keeping their order),
+		 * then as few clusters as hold the target. */
+		nfront = 0;
+		for (i = 0; i < navail; i++) {
+			for (k = 0; k < nsched; k++) {
+				if (sched[k].replicas > 0 && sched[k].rank == avail[i].rank) {
+					struct tb__assigned t = avail[i];
+					memmove(&avail[nfront + 1], &avail[nfront],
+						(i - nfront) * sizeof(*avail));
+					avail[nfront++] = t;
+					break;
+				}
 			}
 		}
-		memcpy(avail, re, navail * sizeof(*avail));
-		tb_free(re);
 		total = 0;
 		for (i = 0; i < navail; i++) {
 			total += avail[i].replicas;
@@ -190,53 +165,58 @@ static int by_dynamic(struct tb__sched *st, const struct tb__cand *c, size_t n, 
 			}
 		}
 	}
-	divide(st, avail, navail, target, &res, &nres);
+	divide(st, avail, navail, target, parties, out, nout);
 	/* MergeTargetClusters: add the kept placement onto the new division. */
-	for (i = 0; i < nres; i++) {
-		for (k = 0; k < nsched; k++) {
-			if (sched[k].name && !strcmp(sched[k].name, res[i].name)) {
-				res[i].replicas += sched[k].replicas;
-				sched[k].name = NULL;
+	for (k = 0; k < nsched; k++) {
+		for (i = 0; i < *nout; i++) {
+			if (out[i].rank == sched[k].rank) {
+				out[i].replicas += sched[k].replicas;
+				break;
 			}
 		}
-		out_push(out, nout, res[i].name, res[i].replicas);
+		if (i == *nout)
+			out[(*nout)++] = sched[k];
 	}
-	for (k = 0; k < nsched; k++)
-		if (sched[k].name)
-			out_push(out, nout, sched[k].name, sched[k].replicas);
-	rc = 0;
-done:
-	tb_free(sched);
-	tb_free(avail);
-	tb_free(res);
-	return rc;
+	return 0;
 }
 
 int tb__assign(struct tb__sched *st, const struct tb__cand *c, size_t n,
-	       struct tb_target_cluster **out, size_t *nout)
+	       struct tb__assigned *out, size_t *nout)
 {
 	const struct tb_replica_scheduling *rs = st->pl->replica_scheduling;
 	const char *type = tb_placement_scheduling_type(st->pl);
 	const char *pref = rs && rs->division_preference ? rs->division_preference : "";
+	struct tb__assigned *work;
+	struct tb_party *parties;
 	size_t i;
+	int rc = 0;
 
-	*out = NULL;
 	*nout = 0;
 	if (!strcmp(type, "Duplicated")) {
-		for (i = 0; i < n; i++)
-			out_push(out, nout, c[i].name, st->spec->replicas);
+		for (i = 0; i < n; i++) {
+			out[i].name = c[i].name;
+			out[i].rank = c[i].rank;
+			out[i].replicas = st->spec->replicas;
+		}
+		*nout = n;
 		return 0;
 	}
-	if (!strcmp(type, "Divided") && !strcmp(pref, "Aggregated"))
-		return by_dynamic(st, c, n, true, out, nout);
-	if (!strcmp(type, "Divided") && !strcmp(pref, "Weighted")) {
-		if (rs->weight_preference && rs->weight_preference->dynamic_weight &&
-		    *rs->weight_preference->dynamic_weight)
-			return by_dynamic(st, c, n, false, out, nout);
-		return by_static_weight(st, c, n, out, nout);
+	if (strcmp(type, "Divided") || (strcmp(pref, "Aggregated") && strcmp(pref, "Weighted"))) {
+		tb_strbuf_addf(&st->err, "failed to assign replicas: unsupported replica scheduling "
+			       "strategy, replicaSchedulingType: %s, replicaDivisionPreference: %s, "
+			       "please try another scheduling strategy", type, pref);
+		return -1;
 	}
-	tb_strbuf_addf(&st->err, "failed to assign replicas: unsupported replica scheduling "
-		       "strategy, replicaSchedulingType: %s, replicaDivisionPreference: %s, please "
-		       "try another scheduling strategy", type, pref);
-	return -1;
+	/* One block: scheduled, available (room for both lists) and parties. */
+	work = tb_malloc((n ? n : 1) * (3 * sizeof(*work) + sizeof(*parties)));
+	parties = (struct tb_party *)(work + 3 * (n ? n : 1));
+	if (!strcmp(pref, "Aggregated"))
+		rc = by_dynamic(st, c, n, true, work, work + n, parties, out, nout);
+	else if (rs->weight_preference && rs->weight_preference->dynamic_weight &&
+		 *rs->weight_preference->dynamic_weight)
+		rc = by_dynamic(st, c, n, false, work, work + n, parties, out, nout);
+	else
+		by_static_weight(st, c, n, work, parties, out, nout);
+	tb_free(work);
+	return rc;
 }

@@ -11,25 +11,45 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define R_AFFINITY "cluster(s) did not match the placement cluster affinity constraint"
-#define R_EVICTION "cluster(s) is in the process of eviction"
-#define R_TAINT "cluster(s) had untolerated taint"
-#define R_API "cluster(s) did not have the API resource"
-#define R_PROVIDER "cluster(s) did not have provider property"
-#define R_REGION "cluster(s) did not have region property"
-#define R_ZONES "cluster(s) did not have zones property"
+static const char R_AFFINITY[] = "cluster(s) did not match the placement cluster affinity constraint";
+static const char R_EVICTION[] = "cluster(s) is in the process of eviction";
+static const char R_TAINT[] = "cluster(s) had untolerated taint";
+static const char R_API[] = "cluster(s) did not have the API resource";
+static const char R_PROVIDER[] = "cluster(s) did not have provider property";
+static const char R_REGION[] = "cluster(s) did not have region property";
+static const char R_ZONES[] = "cluster(s) did not have zones property";
+
+static const struct tb_cluster *const *rank_base;
+
+static int cmp_by_name(const void *a, const void *b)
+{
+	return strcmp(rank_base[*(const uint32_t *)a]->metadata.name,
+		      rank_base[*(const uint32_t *)b]->metadata.name);
+}
 
 void tb_sched_snapshot_init(struct tb_sched_snapshot *s, const struct tb_cluster *const *clusters,
 			    size_t n)
 {
+	uint32_t *order;
 	size_t i;
 
 	memset(s, 0, sizeof(*s));
 	s->clusters = clusters;
 	s->n = n;
 	s->est = tb_calloc(n ? n : 1, sizeof(*s->est));
-	for (i = 0; i < n; i++)
+	s->rank = tb_calloc(n ? n : 1, sizeof(*s->rank));
+	order = tb_calloc(n ? n : 1, sizeof(*order));
+	for (i = 0; i < n; i++) {
 		tb_estimate_cluster_init(&s->est[i], clusters[i], &s->names);
+		order[i] = (uint32_t)i;
+	}
+	/* Name ranks turn every later tie-break into an integer compare. */
+	rank_base = clusters;
+	qsort(order, n, sizeof(*order), cmp_by_name);
+	rank_base = NULL;
+	for (i = 0; i < n; i++)
+		s->rank[order[i]] = (uint32_t)i;
+	tb_free(order);
 }
 
 void tb_sched_snapshot_release(struct tb_sched_snapshot *s)
@@ -39,6 +59,7 @@ void tb_sched_snapshot_release(struct tb_sched_snapshot *s)
 	for (i = 0; i < s->n; i++)
 		tb_estimate_cluster_release(&s->est[i]);
 	tb_free(s->est);
+	tb_free(s->rank);
 	tb_resnames_release(&s->names);
 	memset(s, 0, sizeof(*s));
 }
@@ -76,21 +97,18 @@ static int cand_cmp(const struct tb__cand *a, const struct tb__cand *b)
 		return a->score > b->score ? -1 : 1;
 	if (a->available != b->available)
 		return a->available > b->available ? -1 : 1;
-	return strcmp(a->name, b->name);
+	return a->rank < b->rank ? -1 : a->rank > b->rank;
 }
 
-/* Insertion sort: stable, and candidate lists are short. */
+static int cand_qcmp(const void *a, const void *b)
+{
+	return cand_cmp(a, b);
+}
+
+/* Names are unique, so the order is total and qsort's instability is moot. */
 void tb__cands_sort(struct tb__cand *c, size_t n)
 {
-	struct tb__cand t;
-	size_t i, j;
-
-	for (i = 1; i < n; i++) {
-		t = c[i];
-		for (j = i; j > 0 && cand_cmp(&t, &c[j - 1]) < 0; j--)
-			c[j] = c[j - 1];
-		c[j] = t;
-	}
+	qsort(c, n, sizeof(*c), cand_qcmp);
 }
 
 /* ---- filters ------------------------------------------------------------------- */
@@ -126,16 +144,14 @@ static bool api_disabled(const struct tb_cluster *c, const struct tb_object_ref 
 	return cond && cond->status && !strcmp(cond->status, "True");
 }
 
-/* Runs the filters in a fixed order; returns the first failing reason (and a
- * formatted detail for taints) or NULL when the cluster is feasible. */
+/* Runs the filters in a fixed order; returns the first failing reason (and,
+ * for taints, the taint) or NULL when the cluster is feasible. */
 static const char *filter(const struct tb__sched *st, const struct tb_cluster *c,
-			  const struct tb_cluster_affinity *aff, char **detail)
+			  const struct tb_cluster_affinity *aff, const struct tb_taint **taint)
 {
 	const struct tb_binding_spec *spec = st->spec;
 	const struct tb_placement *pl = st->pl;
 	const char *name = c->metadata.name;
-	const struct tb_taint *taint;
-	struct tb_strbuf sb = TB_STRBUF_INIT;
 	size_t i;
 
 	if (aff && !tb_affinity_matches(c, aff))
@@ -147,15 +163,10 @@ static const char *filter(const struct tb__sched *st, const struct tb_cluster *c
 	/* Clusters already in use are never filtered by taints or APIs: moving
 	 * away from them is the taint manager's decision, not the scheduler's. */
 	if (!target_contains(spec, name)) {
-		taint = tb_taint_untolerated(c->spec.taints.v, c->spec.taints.n,
-					     pl->cluster_tolerations.v, pl->cluster_tolerations.n);
-		if (taint) {
-			tb_strbuf_adds(&sb, R_TAINT " {");
-			tb_taint_string(taint, &sb);
-			tb_strbuf_addch(&sb, '}');
-			*detail = tb_strbuf_detach(&sb, NULL);
+		*taint = tb_taint_untolerated(c->spec.taints.v, c->spec.taints.n,
+					      pl->cluster_tolerations.v, pl->cluster_tolerations.n);
+		if (*taint)
 			return R_TAINT;
-		}
 		if (api_disabled(c, &spec->resource))
 			return R_API;
 	}
@@ -173,57 +184,75 @@ static const char *filter(const struct tb__sched *st, const struct tb_cluster *c
 	return NULL;
 }
 
-/* framework.FitError.Error(): "0/N clusters are available: <n> <reason>, ...". */
-static void fit_error(struct tb__sched *st, const struct tb_sched_result *r)
+/* Per-attempt working arrays, one allocation. */
+struct scratch {
+	struct tb__cand *cands;
+	const char **reason;		/* filter reason, R_DELETING, or NULL */
+	const struct tb_taint **taint;	/* the untolerated taint, for R_TAINT */
+	int64_t *estimate;		/* -1 when not estimated */
+	bool *selected;
+};
+
+static const char R_DELETING[] = "cluster is being deleted";
+
+static char *reason_text(const struct scratch *x, size_t i)
 {
-	const char **reasons;
-	size_t n = 0, i, j, count;
+	struct tb_strbuf sb = TB_STRBUF_INIT;
 
-	tb_strbuf_addf(&st->err, "0/%zu clusters are available: ", st->snap->n);
-	reasons = tb_calloc(r->verdicts.n ? r->verdicts.n : 1, sizeof(*reasons));
-	for (i = 0; i < r->verdicts.n; i++)
-		if (r->verdicts.v[i].filtered)
-			reasons[n++] = r->verdicts.v[i].detail ? r->verdicts.v[i].detail :
-				       r->verdicts.v[i].filtered;
-	if (!n) {
-		tb_strbuf_adds(&st->err, "no cluster exists.");
-		tb_free(reasons);
-		return;
-	}
-	/* "<count> <reason>" strings sorted: count first, as Go sorts them. */
-	{
-		struct tb_strbuf *items = tb_calloc(n, sizeof(*items));
-		size_t nitems = 0;
+	if (x->reason[i] != R_TAINT)
+		return NULL;
+	tb_strbuf_adds(&sb, R_TAINT);
+	tb_strbuf_adds(&sb, " {");
+	tb_taint_string(x->taint[i], &sb);
+	tb_strbuf_addch(&sb, '}');
+	return tb_strbuf_detach(&sb, NULL);
+}
 
-		for (i = 0; i < n; i++) {
-			if (!reasons[i])
-				continue;
-			count = 0;
-			for (j = i; j < n; j++) {
-				if (reasons[j] && !strcmp(reasons[j], reasons[i])) {
-					count++;
-					if (j != i)
-						reasons[j] = NULL;
-				}
+static int cmp_strbuf(const void *a, const void *b)
+{
+	return strcmp(((const struct tb_strbuf *)a)->buf, ((const struct tb_strbuf *)b)->buf);
+}
+
+/* framework.FitError.Error(): "0/N clusters are available: <n> <reason>, ..."
+ * with the "<n> <reason>" strings sorted, as Go sorts them. Deleting clusters
+ * count in N but give no reason. */
+static void fit_error(struct tb__sched *st, const struct scratch *x)
+{
+	size_t n = st->snap->n, i, j, nitems = 0, count;
+	char **text = tb_calloc(n ? n : 1, sizeof(*text));
+	struct tb_strbuf *items = tb_calloc(n ? n : 1, sizeof(*items));
+	bool *done = tb_calloc(n ? n : 1, sizeof(*done));
+
+	tb_strbuf_addf(&st->err, "0/%zu clusters are available: ", n);
+	for (i = 0; i < n; i++)
+		text[i] = reason_text(x, i);
+	for (i = 0; i < n; i++) {
+		const char *ri = text[i] ? text[i] : x->reason[i];
+		if (done[i] || !ri || x->reason[i] == R_DELETING)
+			continue;
+		count = 0;
+		for (j = i; j < n; j++) {
+			const char *rj = text[j] ? text[j] : x->reason[j];
+			if (!done[j] && rj && !strcmp(ri, rj)) {
+				done[j] = true;
+				count++;
 			}
-			tb_strbuf_init(&items[nitems]);
-			tb_strbuf_addf(&items[nitems++], "%zu %s", count, reasons[i]);
 		}
-		for (i = 1; i < nitems; i++) {
-			struct tb_strbuf t = items[i];
-			for (j = i; j > 0 && strcmp(t.buf, items[j - 1].buf) < 0; j--)
-				items[j] = items[j - 1];
-			items[j] = t;
-		}
-		for (i = 0; i < nitems; i++) {
-			tb_strbuf_adds(&st->err, i ? ", " : "");
-			tb_strbuf_add(&st->err, items[i].buf, items[i].len);
-			tb_strbuf_release(&items[i]);
-		}
-		tb_strbuf_addch(&st->err, '.');
-		tb_free(items);
+		tb_strbuf_init(&items[nitems]);
+		tb_strbuf_addf(&items[nitems++], "%zu %s", count, ri);
 	}
-	tb_free(reasons);
+	qsort(items, nitems, sizeof(*items), cmp_strbuf);
+	for (i = 0; i < nitems; i++) {
+		tb_strbuf_adds(&st->err, i ? ", " : "");
+		tb_strbuf_add(&st->err, items[i].buf, items[i].len);
+		tb_strbuf_release(&items[i]);
+	}
+	tb_strbuf_adds(&st->err, nitems ? "." : "no cluster exists.");
+	for (i = 0; i < n; i++)
+		tb_free(text[i]);
+	tb_free(text);
+	tb_free(items);
+	tb_free(done);
 }
 
 static int cmp_target(const void *a, const void *b)
@@ -232,108 +261,124 @@ static int cmp_target(const void *a, const void *b)
 		      ((const struct tb_target_cluster *)b)->name);
 }
 
+static void explain(const struct tb__sched *st, const struct scratch *x,
+		    struct tb_sched_result *r)
+{
+	const struct tb_sched_snapshot *s = st->snap;
+	size_t i, k;
+
+	r->verdicts.v = tb_calloc(s->n ? s->n : 1, sizeof(*r->verdicts.v));
+	r->verdicts.n = s->n;
+	for (i = 0; i < s->n; i++) {
+		struct tb_sched_verdict *v = &r->verdicts.v[i];
+
+		v->cluster = s->clusters[i]->metadata.name;
+		v->filtered = x->reason[i];
+		v->detail = reason_text(x, i);
+		v->available = x->estimate[i];
+		v->selected = x->selected[i];
+		v->score = !x->reason[i] && st->spec->clusters.n &&
+			   target_contains(st->spec, v->cluster) ? TB_SCHED_MAX_SCORE : 0;
+		for (k = 0; k < r->clusters.n; k++)
+			if (!strcmp(r->clusters.v[k].name, v->cluster))
+				v->replicas = r->clusters.v[k].replicas;
+	}
+}
+
 /* One scheduling attempt with one cluster affinity (or none). */
 static int schedule_once(struct tb__sched *st, const struct tb_cluster_affinity *aff,
 			 struct tb_sched_result *r)
 {
 	const struct tb_sched_snapshot *s = st->snap;
 	const struct tb_binding_spec *spec = st->spec;
+	size_t i, k, n = 0, nout = 0, m = s->n ? s->n : 1;
+	struct tb__assigned *out = NULL;
 	struct tb_estimate_req er;
-	struct tb_target_cluster *out = NULL;
-	struct tb__cand *cands;
-	size_t i, k, n = 0, nout = 0;
+	struct scratch x;
+	char *block;
 	long nsel;
 	bool workload = spec->replicas > 0 || spec->replica_requirements;
 	int rc = -1;
 
-	r->verdicts.v = tb_calloc(s->n ? s->n : 1, sizeof(*r->verdicts.v));
-	r->verdicts.n = s->n;
-	cands = tb_calloc(s->n ? s->n : 1, sizeof(*cands));
+	block = tb_malloc(m * (sizeof(*x.cands) + sizeof(*x.reason) + sizeof(*x.taint) +
+			       sizeof(*x.estimate) + sizeof(*x.selected)));
+	x.cands = (void *)block;
+	x.reason = (void *)(x.cands + m);
+	x.taint = (void *)(x.reason + m);
+	x.estimate = (void *)(x.taint + m);
+	x.selected = (void *)(x.estimate + m);
 	for (i = 0; i < s->n; i++) {
 		const struct tb_cluster *c = s->clusters[i];
-		struct tb_sched_verdict *v = &r->verdicts.v[i];
 
-		v->cluster = c->metadata.name;
-		v->available = -1;
-		if (c->metadata.deletion_timestamp) {
-			v->filtered = "cluster is being deleted";
+		x.estimate[i] = -1;
+		x.selected[i] = false;
+		x.taint[i] = NULL;
+		x.reason[i] = c->metadata.deletion_timestamp ? R_DELETING :
+			      filter(st, c, aff, &x.taint[i]);
+		if (x.reason[i])
 			continue;
-		}
-		v->filtered = filter(st, c, aff, &v->detail);
-		if (v->filtered)
-			continue;
-		cands[n].idx = i;
-		cands[n].c = c;
-		cands[n].name = c->metadata.name;
+		x.cands[n].idx = i;
+		x.cands[n].rank = s->rank[i];
+		x.cands[n].c = c;
+		x.cands[n].name = c->metadata.name;
 		/* ClusterLocality: prefer clusters the binding already uses. */
-		cands[n].score = spec->clusters.n && target_contains(spec, c->metadata.name) ?
-				 TB_SCHED_MAX_SCORE : 0;
-		v->score = cands[n].score;
+		x.cands[n].score = spec->clusters.n && target_contains(spec, c->metadata.name) ?
+				   TB_SCHED_MAX_SCORE : 0;
 		n++;
 	}
 	if (!n) {
-		/* Deleting clusters are not counted as reasons, as in Karmada. */
-		for (i = 0; i < r->verdicts.n; i++)
-			if (s->clusters[i]->metadata.deletion_timestamp)
-				r->verdicts.v[i].filtered = NULL;
-		fit_error(st, r);
-		for (i = 0; i < r->verdicts.n; i++)
-			if (s->clusters[i]->metadata.deletion_timestamp)
-				r->verdicts.v[i].filtered = "cluster is being deleted";
+		fit_error(st, &x);
 		r->fit_error = true;
 		goto out;
 	}
 	tb_estimate_req_init(&er, spec->replica_requirements, &s->names);
 	for (k = 0; k < n; k++) {
-		int64_t est;
+		int64_t est = INT32_MAX;	/* non-workloads are not estimated */
 
-		if (spec->replicas == 0) {
-			est = INT32_MAX;	/* non-workloads are not estimated */
-		} else {
-			est = tb_estimate_replicas(&s->est[cands[k].idx], &er);
+		if (spec->replicas != 0) {
+			est = tb_estimate_replicas(&s->est[x.cands[k].idx], &er);
 			if (est > INT32_MAX)
 				est = INT32_MAX;
-			r->verdicts.v[cands[k].idx].available = est;
+			x.estimate[x.cands[k].idx] = est;
 		}
-		cands[k].allocatable = est;
-		cands[k].available = est + tb__assigned_replicas(spec, cands[k].name);
+		x.cands[k].allocatable = est;
+		x.cands[k].available = est + tb__assigned_replicas(spec, x.cands[k].name);
 	}
 	tb_estimate_req_release(&er);
-	tb__cands_sort(cands, n);
-	nsel = tb__spread_select(st, cands, n);
+	tb__cands_sort(x.cands, n);
+	nsel = tb__spread_select(st, x.cands, n);
 	if (nsel < 0)
 		goto out;
 	for (k = 0; k < (size_t)nsel; k++)
-		r->verdicts.v[cands[k].idx].selected = true;
+		x.selected[x.cands[k].idx] = true;
 	if (nsel == 0) {
 		tb_strbuf_adds(&st->err, "failed to assign replicas: no clusters available to schedule");
 		goto out;
 	}
+	out = tb_malloc(2 * (size_t)nsel * sizeof(*out));
 	if (workload) {
-		if (tb__assign(st, cands, (size_t)nsel, &out, &nout) < 0)
+		if (tb__assign(st, x.cands, (size_t)nsel, out, &nout) < 0)
 			goto out;
 	} else {
-		out = tb_calloc((size_t)nsel, sizeof(*out));
-		for (k = 0; k < (size_t)nsel; k++)
-			out[nout++].name = tb_strdup(cands[k].name);
+		for (k = 0; k < (size_t)nsel; k++) {
+			out[nout].name = x.cands[k].name;
+			out[nout++].replicas = 0;
+		}
 	}
 	r->clusters.v = tb_calloc(nout ? nout : 1, sizeof(*r->clusters.v));
 	for (k = 0; k < nout; k++) {
-		if (workload && out[k].replicas <= 0) {
-			tb_free(out[k].name);
-			continue;
-		}
-		r->clusters.v[r->clusters.n++] = out[k];
+		if (workload && out[k].replicas <= 0)
+			continue;	/* removeZeroReplicasCluster */
+		r->clusters.v[r->clusters.n].name = tb_strdup(out[k].name);
+		r->clusters.v[r->clusters.n++].replicas = out[k].replicas;
 	}
 	qsort(r->clusters.v, r->clusters.n, sizeof(*r->clusters.v), cmp_target);
-	for (k = 0; k < r->clusters.n; k++)
-		for (i = 0; i < s->n; i++)
-			if (!strcmp(s->clusters[i]->metadata.name, r->clusters.v[k].name))
-				r->verdicts.v[i].replicas = r->clusters.v[k].replicas;
 	rc = 0;
 out:
+	if (st->flags & TB_SCHED_EXPLAIN)
+		explain(st, &x, r);
 	tb_free(out);
-	tb_free(cands);
+	tb_free(block);
 	return rc;
 }
 
@@ -345,11 +390,12 @@ static bool reschedule_required(const struct tb_binding_spec *spec,
 }
 
 int tb_sched_schedule(const struct tb_sched_snapshot *s, const struct tb_binding_spec *spec,
-		      const struct tb_binding_status *status, struct tb_sched_result *out)
+		      const struct tb_binding_status *status, unsigned flags,
+		      struct tb_sched_result *out)
 {
 	struct tb__sched st = {
 		.snap = s, .spec = spec, .status = status, .pl = spec->placement,
-		.err = TB_STRBUF_INIT,
+		.err = TB_STRBUF_INIT, .flags = flags,
 	};
 	struct tb_sched_result attempt, first;
 	const struct tb_placement *pl = spec->placement;

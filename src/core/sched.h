@@ -19,6 +19,7 @@ struct tb_sched_snapshot {
 	const struct tb_cluster *const *clusters;	/* borrowed */
 	size_t n;
 	struct tb_estimate_cluster *est;		/* one per cluster */
+	uint32_t *rank;					/* position in name order */
 	struct tb_resnames names;
 };
 
@@ -42,14 +43,20 @@ struct tb_sched_result {
 	char *affinity_name;	/* the clusterAffinities term used, or NULL */
 	char *error;		/* why nothing was scheduled, Karmada's words; NULL on success */
 	bool fit_error;		/* no cluster passed the filters */
-	TB_VEC(struct tb_sched_verdict) verdicts;	/* one per cluster, snapshot order */
+	TB_VEC(struct tb_sched_verdict) verdicts;	/* with TB_SCHED_EXPLAIN: one per
+							   cluster, snapshot order */
+};
+
+enum {
+	TB_SCHED_EXPLAIN = 1 << 0,	/* fill result verdicts (costs time) */
 };
 
 /* Schedules one binding (spec.placement must be set). Returns 0 on success,
  * -TB_EINVAL when nothing fits (out->error says why). out must be zeroed;
  * release it with tb_sched_result_release. */
 int tb_sched_schedule(const struct tb_sched_snapshot *s, const struct tb_binding_spec *spec,
-		      const struct tb_binding_status *status, struct tb_sched_result *out);
+		      const struct tb_binding_status *status, unsigned flags,
+		      struct tb_sched_result *out);
 void tb_sched_result_release(struct tb_sched_result *r);
 
 #endif

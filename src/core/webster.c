@@ -9,14 +9,12 @@ static bool before(const struct tb_party *a, const struct tb_party *b, bool desc
 {
 	__int128 pa = (__int128)a->votes * (2 * b->seats + 1);
 	__int128 pb = (__int128)b->votes * (2 * a->seats + 1);
-	int c;
 
 	if (pa != pb)
 		return pa > pb;
 	if (a->seats != b->seats)
 		return a->seats < b->seats;
-	c = strcmp(a->name, b->name);
-	return desc ? c > 0 : c < 0;
+	return desc ? a->rank > b->rank : a->rank < b->rank;
 }
 
 static void sift_down(size_t *h, size_t n, size_t i, const struct tb_party *p, bool desc)

@@ -14,6 +14,7 @@
 
 struct tb_party {
 	const char *name;
+	uint32_t rank;		/* the name's position in name order: ties compare it */
 	int64_t votes;		/* >= 0 */
 	int64_t seats;		/* in: initial seats; out: final seats */
 };

@@ -135,7 +135,8 @@ int tb_whatif_run(const struct tb_docs *docs, int64_t now_ms, struct tb_whatif *
 					"given", obj_desc(binding, a, sizeof(a)));
 	}
 	tb_sched_snapshot_init(&w->snap, w->clusters, w->nclusters);
-	if (tb_sched_schedule(&w->snap, &w->binding->spec, &w->binding->status, &w->result) < 0)
+	if (tb_sched_schedule(&w->snap, &w->binding->spec, &w->binding->status,
+			      TB_SCHED_EXPLAIN, &w->result) < 0)
 		return TB_WHATIF_UNSCHEDULABLE;
 	return TB_WHATIF_OK;
 }
