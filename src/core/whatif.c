@@ -1,5 +1,6 @@
 /* Assembling a scheduling question from manifests and answering it (whatif.h). */
 #include "core/whatif.h"
+#include "api/template.h"
 #include "core/detect.h"
 #include "lib/mem.h"
 
@@ -78,44 +79,73 @@ int tb_whatif_run(const struct tb_docs *docs, int64_t now_ms, struct tb_whatif *
 			w->clusters[w->nclusters++] = o->typed;
 			continue;
 		}
+		if (!o->typed)
+			continue;	/* templates: chosen below */
 		if (kind_is(o, "PropagationPolicy") || kind_is(o, "ClusterPropagationPolicy"))
 			slot = &policy;
 		else if (kind_is(o, "ResourceBinding") || kind_is(o, "ClusterResourceBinding"))
 			slot = &binding;
-		else if (!o->typed)
-			slot = &tmpl;
 		else
 			return invalid(err, "%s: a Work is not a scheduling input",
 				       obj_desc(o, a, sizeof(a)));
 		if (*slot)
 			return invalid(err, "more than one %s: %s and %s",
-					slot == &policy ? "policy" : slot == &binding ? "binding" :
-					"resource template", obj_desc(*slot, a, sizeof(a)),
-					obj_desc(o, b, sizeof(b)));
+				       slot == &policy ? "policy" : "binding",
+				       obj_desc(*slot, a, sizeof(a)), obj_desc(o, b, sizeof(b)));
 		*slot = o;
 	}
-	if (binding && tmpl)
-		return invalid(err, "give either a binding (%s) or a resource template "
-				"(%s), not both", obj_desc(binding, a, sizeof(a)),
-				obj_desc(tmpl, b, sizeof(b)));
+	/* Without a binding, the template is the one the policy selects; among
+	 * several (a Deployment with its Service...), the one workload. */
+	if (!binding && policy) {
+		const struct tb_policy *p = policy->typed;
+		const struct tb_object *workload = NULL;
+		size_t nsel = 0, nwork = 0;
+
+		for (i = 0; i < w->nobjects; i++) {
+			const struct tb_object *o = &w->objects[i];
+			if (o->typed || !o->kind)
+				continue;
+			for (k = 0; k < p->spec.resource_selectors.n; k++)
+				if (tb_detect_selects(&p->spec.resource_selectors.v[k], o->json))
+					break;
+			if (k == p->spec.resource_selectors.n)
+				continue;
+			nsel++;
+			tmpl = o;
+			if (tb_template_is_workload(o->json)) {
+				nwork++;
+				workload = o;
+			}
+		}
+		if (nsel > 1 && nwork == 1)
+			tmpl = workload;
+		else if (nsel > 1)
+			return invalid(err, "%s selects several resource templates: give one",
+				       obj_desc(policy, a, sizeof(a)));
+		if (!nsel) {
+			for (i = 0; i < w->nobjects && !tmpl; i++)
+				if (!w->objects[i].typed && w->objects[i].kind)
+					return invalid(err, "%s does not select %s",
+						       obj_desc(policy, a, sizeof(a)),
+						       obj_desc(&w->objects[i], b, sizeof(b)));
+		}
+	} else if (!binding) {
+		for (i = 0; i < w->nobjects && !tmpl; i++)
+			if (!w->objects[i].typed && w->objects[i].kind)
+				tmpl = &w->objects[i];
+	}
 	if (!binding && !tmpl)
 		return invalid(err, "nothing to schedule: give a ResourceBinding or a "
-				"resource template (e.g. a Deployment)");
+			       "resource template (e.g. a Deployment)");
 	w->binding = tb_schema_new(&tb_binding_schema);
-	if (tmpl) {
+	if (!binding) {
 		const struct tb_policy *p;
 
 		if (!policy)
 			return invalid(err, "%s needs a PropagationPolicy or "
-					"ClusterPropagationPolicy to be scheduled",
-					obj_desc(tmpl, a, sizeof(a)));
+				       "ClusterPropagationPolicy to be scheduled",
+				       obj_desc(tmpl, a, sizeof(a)));
 		p = policy->typed;
-		for (k = 0; k < p->spec.resource_selectors.n; k++)
-			if (tb_detect_selects(&p->spec.resource_selectors.v[k], tmpl->json))
-				break;
-		if (k == p->spec.resource_selectors.n)
-			return invalid(err, "%s does not select %s",
-					obj_desc(policy, a, sizeof(a)), obj_desc(tmpl, b, sizeof(b)));
 		/* A namespaced template gets a ResourceBinding, even under a
 		 * ClusterPropagationPolicy; cluster-scoped ones a ClusterResourceBinding. */
 		cluster_scoped = !tmpl->kind->namespaced;

@@ -6,6 +6,7 @@ set -u
 
 TB_SRC=${TB_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 TB_BIN=${TB_BIN:-$TB_SRC/build}
+TB_BIN=$(cd "$TB_BIN" && pwd)
 PATH="$TB_BIN:$PATH"
 export PATH
 
