@@ -30,7 +30,10 @@ test-fast: build
 	@cd build && ctest --output-on-failure -j$(JOBS)
 
 bench: build
+	@echo "== bench_codec: manifests parsed, admitted and encoded per second =="
 	@./build/bench_codec
+	@echo "== bench_sched: 100,000 bindings rescheduled over 100 clusters =="
+	@./build/bench_sched
 
 demo: build
 	@./scripts/demo build
