@@ -19,12 +19,12 @@ static const char R_PROVIDER[] = "cluster(s) did not have provider property";
 static const char R_REGION[] = "cluster(s) did not have region property";
 static const char R_ZONES[] = "cluster(s) did not have zones property";
 
-static const struct tb_cluster *const *rank_base;
-
-static int cmp_by_name(const void *a, const void *b)
+static int cmp_by_name(const void *a, const void *b, void *clusters)
 {
-	return strcmp(rank_base[*(const uint32_t *)a]->metadata.name,
-		      rank_base[*(const uint32_t *)b]->metadata.name);
+	const struct tb_cluster *const *c = clusters;
+
+	return strcmp(c[*(const uint32_t *)a]->metadata.name,
+		      c[*(const uint32_t *)b]->metadata.name);
 }
 
 void tb_sched_snapshot_init(struct tb_sched_snapshot *s, const struct tb_cluster *const *clusters,
@@ -44,9 +44,7 @@ void tb_sched_snapshot_init(struct tb_sched_snapshot *s, const struct tb_cluster
 		order[i] = (uint32_t)i;
 	}
 	/* Name ranks turn every later tie-break into an integer compare. */
-	rank_base = clusters;
-	qsort(order, n, sizeof(*order), cmp_by_name);
-	rank_base = NULL;
+	qsort_r(order, n, sizeof(*order), cmp_by_name, (void *)clusters);
 	for (i = 0; i < n; i++)
 		s->rank[order[i]] = (uint32_t)i;
 	tb_free(order);
