@@ -82,7 +82,7 @@ static const struct tb_field task_fields[] = {
 	TB_F_END
 };
 
-static const struct tb_schema task_schema = {
+const struct tb_schema tb_eviction_task_schema = {
 	"GracefulEvictionTask", sizeof(struct tb_eviction_task), task_fields,
 	"A cluster being left gracefully: kept until replacements are ready."
 };
@@ -132,7 +132,7 @@ static const struct tb_field spec_fields[] = {
 	TB_F("placement", TB_FT_OBJECT, TB_FF_PTR, struct tb_binding_spec, placement,
 	     .sub = &tb_placement_schema),
 	TB_F("gracefulEvictionTasks", TB_FT_OBJECT, TB_FF_ARRAY, struct tb_binding_spec,
-	     graceful_eviction_tasks, .sub = &task_schema),
+	     graceful_eviction_tasks, .sub = &tb_eviction_task_schema),
 	TB_F("requiredBy", TB_FT_OBJECT, TB_FF_ARRAY, struct tb_binding_spec, required_by,
 	     .sub = &snapshot_schema),
 	TB_F("schedulerName", TB_FT_STRING, 0, struct tb_binding_spec, scheduler_name),

@@ -101,6 +101,7 @@ struct tb_binding {
 };
 
 extern const struct tb_schema tb_binding_schema;
+extern const struct tb_schema tb_eviction_task_schema;
 extern const char *const tb_health_values[];	/* Healthy, Unhealthy, Unknown */
 
 void tb_binding_default(struct tb_binding *b);

@@ -1,0 +1,133 @@
+/* Graceful eviction (evict.h). */
+#include "core/evict.h"
+#include "lib/mem.h"
+
+#include <string.h>
+
+static char *dup_or_null(const char *s)
+{
+	return s ? tb_strdup(s) : NULL;
+}
+
+bool tb_purge_immediately(const char *mode)
+{
+	return mode && (!strcmp(mode, "Immediately") || !strcmp(mode, "Directly"));
+}
+
+bool tb_purge_graciously(const char *mode)
+{
+	return !mode || !*mode || !strcmp(mode, "Graciously") || !strcmp(mode, "Gracefully");
+}
+
+bool tb_evict_cluster(struct tb_binding_spec *spec, const char *cluster,
+		      const struct tb_evict_opts *o)
+{
+	struct tb_eviction_task *t;
+	int64_t replicas;
+	size_t i;
+
+	for (i = 0; i < spec->clusters.n; i++)
+		if (spec->clusters.v[i].name && !strcmp(spec->clusters.v[i].name, cluster))
+			break;
+	if (i == spec->clusters.n)
+		return false;
+	replicas = spec->clusters.v[i].replicas;
+	tb_free(spec->clusters.v[i].name);
+	memmove(&spec->clusters.v[i], &spec->clusters.v[i + 1],
+		(spec->clusters.n - i - 1) * sizeof(*spec->clusters.v));
+	spec->clusters.n--;
+	for (i = 0; i < spec->graceful_eviction_tasks.n; i++)
+		if (spec->graceful_eviction_tasks.v[i].from_cluster &&
+		    !strcmp(spec->graceful_eviction_tasks.v[i].from_cluster, cluster))
+			return true;
+	spec->graceful_eviction_tasks.v = tb_realloc(spec->graceful_eviction_tasks.v,
+		(spec->graceful_eviction_tasks.n + 1) * sizeof(*spec->graceful_eviction_tasks.v));
+	t = &spec->graceful_eviction_tasks.v[spec->graceful_eviction_tasks.n++];
+	memset(t, 0, sizeof(*t));
+	t->from_cluster = tb_strdup(cluster);
+	t->purge_mode = dup_or_null(o->purge_mode);
+	t->reason = dup_or_null(o->reason);
+	t->message = dup_or_null(o->message);
+	t->producer = dup_or_null(o->producer);
+	t->grace_period_seconds = o->grace_period_seconds;
+	t->suppress_deletion = o->suppress_deletion;
+	if (replicas > 0) {
+		t->replicas.set = true;
+		t->replicas.v = replicas;
+	}
+	return true;
+}
+
+static bool all_healthy(const struct tb_binding *b)
+{
+	const struct tb_binding_status *st = &b->status;
+	size_t i, k;
+
+	for (i = 0; i < b->spec.clusters.n; i++) {
+		for (k = 0; k < st->aggregated_status.n; k++)
+			if (st->aggregated_status.v[k].cluster_name &&
+			    !strcmp(st->aggregated_status.v[k].cluster_name, b->spec.clusters.v[i].name))
+				break;
+		if (k == st->aggregated_status.n || !st->aggregated_status.v[k].health ||
+		    strcmp(st->aggregated_status.v[k].health, "Healthy"))
+			return false;
+	}
+	return true;
+}
+
+int64_t tb_evict_assess(struct tb_binding *b, int64_t now_ms, int64_t timeout_ms, void *removed)
+{
+	struct tb_binding_spec *spec = &b->spec;
+	bool scheduled = b->status.scheduler_observed_generation == b->metadata.generation;
+	bool healthy = scheduled && all_healthy(b);
+	int64_t next = INT64_MAX, deadline;
+	size_t i, kept = 0;
+
+	for (i = 0; i < spec->graceful_eviction_tasks.n; i++) {
+		struct tb_eviction_task *t = &spec->graceful_eviction_tasks.v[i];
+		int64_t timeout = t->grace_period_seconds.set ?
+				  t->grace_period_seconds.v * 1000 : timeout_ms;
+		bool done;
+
+		if (!t->creation_timestamp) {
+			/* Stamped now, assessed from the next round on. */
+			t->creation_timestamp = now_ms;
+			done = false;
+		} else if (t->suppress_deletion.set) {
+			done = !t->suppress_deletion.v;
+		} else {
+			done = now_ms > t->creation_timestamp + timeout || healthy;
+		}
+		if (done) {
+			tb_strvec_push(removed, t->from_cluster);
+			tb_schema_release(&tb_eviction_task_schema, t);
+			continue;
+		}
+		if (!t->suppress_deletion.set) {
+			deadline = t->creation_timestamp + timeout - now_ms;
+			if (deadline < next)
+				next = deadline;
+		}
+		spec->graceful_eviction_tasks.v[kept++] = *t;
+	}
+	spec->graceful_eviction_tasks.n = kept;
+	if (next == INT64_MAX)
+		return 0;
+	return next > 0 ? next : 1;
+}
+
+bool tb_evict_keeps(const struct tb_binding_spec *spec, const char *cluster)
+{
+	size_t i;
+
+	for (i = 0; i < spec->clusters.n; i++)
+		if (spec->clusters.v[i].name && !strcmp(spec->clusters.v[i].name, cluster))
+			return true;
+	for (i = 0; i < spec->graceful_eviction_tasks.n; i++) {
+		const struct tb_eviction_task *t = &spec->graceful_eviction_tasks.v[i];
+		if (t->from_cluster && !strcmp(t->from_cluster, cluster) &&
+		    !tb_purge_immediately(t->purge_mode))
+			return true;
+	}
+	return false;
+}

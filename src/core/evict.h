@@ -1,0 +1,52 @@
+/* Graceful eviction of a cluster from a binding, as Karmada's
+ * GracefulEvictCluster and graceful-eviction controller: the cluster leaves
+ * spec.clusters and becomes a GracefulEvictionTask that keeps its replicas
+ * until the replacements are healthy, a grace period runs out, or the user
+ * says (suppressDeletion). Pure. */
+#ifndef TB_EVICT_H
+#define TB_EVICT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "api/binding.h"
+
+#define TB_PRODUCER_TAINT_MANAGER "TaintManager"
+#define TB_PRODUCER_APP_FAILOVER "resource-binding-application-failover-controller"
+#define TB_REASON_TAINT_UNTOLERATED "TaintUntolerated"
+#define TB_REASON_APPLICATION_FAILURE "ApplicationFailure"
+
+struct tb_evict_opts {
+	const char *purge_mode;		/* Immediately | Graciously | Never (or new names) */
+	const char *producer;
+	const char *reason;
+	const char *message;
+	struct tb_optint grace_period_seconds;
+	struct tb_optbool suppress_deletion;
+};
+
+/* Removes cluster from spec.clusters and adds its eviction task (unless one
+ * exists). Returns false, changing nothing, when the cluster is not targeted. */
+bool tb_evict_cluster(struct tb_binding_spec *spec, const char *cluster,
+		      const struct tb_evict_opts *o);
+
+/* Purge mode predicates over both generations of names. */
+bool tb_purge_immediately(const char *mode);	/* Immediately | Directly */
+bool tb_purge_graciously(const char *mode);	/* Graciously | Gracefully | unset */
+
+/* The graceful eviction controller's assessment at now: new tasks get their
+ * creationTimestamp; a task ends when suppressDeletion is false, when its
+ * grace period (or timeout_ms) has passed, or when the binding is scheduled
+ * (status.schedulerObservedGeneration == metadata.generation) and every target
+ * cluster reports Healthy. Ended tasks' clusters are appended to removed (a
+ * TB_VEC(char *)). Returns the delay until the next assessment is due (ms),
+ * 0 when no task needs a timer. Tugboat reads each task's own grace period
+ * (Karmada v1.13 let one task's period leak into the next). */
+int64_t tb_evict_assess(struct tb_binding *b, int64_t now_ms, int64_t timeout_ms,
+			void *removed);
+
+/* Clusters that still hold the workload: spec.clusters plus evicting
+ * clusters whose purge mode keeps replicas (ObtainBindingSpecExistingClusters). */
+bool tb_evict_keeps(const struct tb_binding_spec *spec, const char *cluster);
+
+#endif

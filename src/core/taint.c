@@ -1,0 +1,145 @@
+/* Cluster taints, mass-outage trigger and eviction rate limit (taint.h). */
+#include "core/taint.h"
+#include "api/policy.h"
+#include "lib/mem.h"
+
+#include <math.h>
+#include <string.h>
+
+static bool has(const struct tb_cluster_spec *s, const char *key, const char *effect)
+{
+	size_t i;
+
+	for (i = 0; i < s->taints.n; i++)
+		if (s->taints.v[i].key && s->taints.v[i].effect &&
+		    !strcmp(s->taints.v[i].key, key) && !strcmp(s->taints.v[i].effect, effect))
+			return true;
+	return false;
+}
+
+static bool add(struct tb_cluster_spec *s, const char *key, const char *effect, int64_t now_ms)
+{
+	struct tb_taint *t;
+
+	if (has(s, key, effect))
+		return false;
+	s->taints.v = tb_realloc(s->taints.v, (s->taints.n + 1) * sizeof(*s->taints.v));
+	t = &s->taints.v[s->taints.n++];
+	memset(t, 0, sizeof(*t));
+	t->key = tb_strdup(key);
+	t->effect = tb_strdup(effect);
+	t->time_added = now_ms;
+	return true;
+}
+
+static bool del(struct tb_cluster_spec *s, const char *key, const char *effect)
+{
+	size_t i;
+
+	for (i = 0; i < s->taints.n; i++) {
+		if (s->taints.v[i].key && s->taints.v[i].effect &&
+		    !strcmp(s->taints.v[i].key, key) && !strcmp(s->taints.v[i].effect, effect)) {
+			tb_schema_release(&tb_taint_schema, &s->taints.v[i]);
+			memmove(&s->taints.v[i], &s->taints.v[i + 1],
+				(s->taints.n - i - 1) * sizeof(*s->taints.v));
+			s->taints.n--;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool tb_taint_sync(struct tb_cluster_spec *s, enum tb_ready ready, int64_t transition_ms,
+		   const struct tb_failover_config *c, bool allow_noexecute, int64_t now_ms)
+{
+	bool changed = false, due = now_ms > transition_ms + c->eviction_timeout_ms;
+
+	switch (ready) {
+	case TB_READY_TRUE:
+		changed |= del(s, TB_TAINT_NOT_READY, "NoSchedule");
+		changed |= del(s, TB_TAINT_UNREACHABLE, "NoSchedule");
+		changed |= del(s, TB_TAINT_NOT_READY, "NoExecute");
+		changed |= del(s, TB_TAINT_UNREACHABLE, "NoExecute");
+		break;
+	case TB_READY_NONE:
+		/* A cluster that never reported takes no new workloads. */
+		changed |= add(s, TB_TAINT_NOT_READY, "NoSchedule", now_ms);
+		break;
+	case TB_READY_FALSE:
+		changed |= add(s, TB_TAINT_NOT_READY, "NoSchedule", now_ms);
+		changed |= del(s, TB_TAINT_UNREACHABLE, "NoSchedule");
+		if (due && allow_noexecute) {
+			changed |= add(s, TB_TAINT_NOT_READY, "NoExecute", now_ms);
+			changed |= del(s, TB_TAINT_UNREACHABLE, "NoExecute");
+		}
+		break;
+	case TB_READY_UNKNOWN:
+		changed |= add(s, TB_TAINT_UNREACHABLE, "NoSchedule", now_ms);
+		changed |= del(s, TB_TAINT_NOT_READY, "NoSchedule");
+		if (due && allow_noexecute) {
+			changed |= add(s, TB_TAINT_UNREACHABLE, "NoExecute", now_ms);
+			changed |= del(s, TB_TAINT_NOT_READY, "NoExecute");
+		}
+		break;
+	}
+	return changed;
+}
+
+int64_t tb_taint_next_ms(const struct tb_cluster_spec *s, enum tb_ready ready,
+			 int64_t transition_ms, const struct tb_failover_config *c, int64_t now_ms)
+{
+	const char *key = ready == TB_READY_FALSE ? TB_TAINT_NOT_READY : TB_TAINT_UNREACHABLE;
+	int64_t at = transition_ms + c->eviction_timeout_ms + 1;
+
+	if (ready != TB_READY_FALSE && ready != TB_READY_UNKNOWN)
+		return 0;
+	if (has(s, key, "NoExecute"))
+		return 0;
+	return at > now_ms ? at - now_ms : 1;
+}
+
+bool tb_outage_active(size_t unhealthy, size_t total, const struct tb_failover_config *c)
+{
+	if (c->mass_outage_threshold <= 0 || total < (size_t)c->mass_outage_min_clusters)
+		return false;
+	return (double)unhealthy > c->mass_outage_threshold * (double)total;
+}
+
+void tb_ratelimit_init(struct tb_ratelimit *rl, const struct tb_failover_config *c,
+		       int64_t now_ms)
+{
+	rl->tokens = (double)c->eviction_burst;
+	rl->last_ms = now_ms;
+}
+
+static void refill(struct tb_ratelimit *rl, const struct tb_failover_config *c, int64_t now_ms)
+{
+	if (now_ms > rl->last_ms) {
+		rl->tokens += (double)(now_ms - rl->last_ms) * c->eviction_rate / 1000.0;
+		if (rl->tokens > (double)c->eviction_burst)
+			rl->tokens = (double)c->eviction_burst;
+		rl->last_ms = now_ms;
+	}
+}
+
+bool tb_ratelimit_take(struct tb_ratelimit *rl, const struct tb_failover_config *c,
+		       int64_t now_ms)
+{
+	refill(rl, c, now_ms);
+	if (rl->tokens < 1.0)
+		return false;
+	rl->tokens -= 1.0;
+	return true;
+}
+
+int64_t tb_ratelimit_wait_ms(const struct tb_ratelimit *rl, const struct tb_failover_config *c,
+			     int64_t now_ms)
+{
+	double tokens = rl->tokens;
+
+	if (now_ms > rl->last_ms)
+		tokens += (double)(now_ms - rl->last_ms) * c->eviction_rate / 1000.0;
+	if (tokens >= 1.0)
+		return 0;
+	return (int64_t)ceil((1.0 - tokens) * 1000.0 / c->eviction_rate);
+}
