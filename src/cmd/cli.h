@@ -27,5 +27,6 @@ int64_t tb_cli_now_ms(void);
 
 int tb_cmd_validate(int argc, char **argv);
 int tb_cmd_schedule(int argc, char **argv);
+int tb_cmd_sim(int argc, char **argv);
 
 #endif

@@ -20,6 +20,8 @@ static const struct tb_cli_cmd commands[] = {
 	  "Decode, default and validate manifests (-f FILE|DIR|-), offline" },
 	{ "schedule", tb_cmd_schedule,
 	  "Show where the scheduler would place a binding (-f FILE), offline" },
+	{ "sim", tb_cmd_sim,
+	  "Simulate failovers on a virtual clock (-f SCENARIO), with invariants" },
 	{ "version", cmd_version, "Print the version" },
 	{ "help", cmd_help, "Show this help" },
 	{ NULL, NULL, NULL }

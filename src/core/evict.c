@@ -24,6 +24,7 @@ bool tb_evict_cluster(struct tb_binding_spec *spec, const char *cluster,
 {
 	struct tb_eviction_task *t;
 	int64_t replicas;
+	char *name;
 	size_t i;
 
 	for (i = 0; i < spec->clusters.n; i++)
@@ -31,20 +32,24 @@ bool tb_evict_cluster(struct tb_binding_spec *spec, const char *cluster,
 			break;
 	if (i == spec->clusters.n)
 		return false;
+	/* The name moves to the task: cluster may point at it. */
 	replicas = spec->clusters.v[i].replicas;
-	tb_free(spec->clusters.v[i].name);
+	name = spec->clusters.v[i].name;
 	memmove(&spec->clusters.v[i], &spec->clusters.v[i + 1],
 		(spec->clusters.n - i - 1) * sizeof(*spec->clusters.v));
 	spec->clusters.n--;
-	for (i = 0; i < spec->graceful_eviction_tasks.n; i++)
+	for (i = 0; i < spec->graceful_eviction_tasks.n; i++) {
 		if (spec->graceful_eviction_tasks.v[i].from_cluster &&
-		    !strcmp(spec->graceful_eviction_tasks.v[i].from_cluster, cluster))
+		    !strcmp(spec->graceful_eviction_tasks.v[i].from_cluster, name)) {
+			tb_free(name);
 			return true;
+		}
+	}
 	spec->graceful_eviction_tasks.v = tb_realloc(spec->graceful_eviction_tasks.v,
 		(spec->graceful_eviction_tasks.n + 1) * sizeof(*spec->graceful_eviction_tasks.v));
 	t = &spec->graceful_eviction_tasks.v[spec->graceful_eviction_tasks.n++];
 	memset(t, 0, sizeof(*t));
-	t->from_cluster = tb_strdup(cluster);
+	t->from_cluster = name;
 	t->purge_mode = dup_or_null(o->purge_mode);
 	t->reason = dup_or_null(o->reason);
 	t->message = dup_or_null(o->message);

@@ -48,7 +48,8 @@ void tb_health_probe(struct tb_health *h, const struct tb_failover_config *c,
 		}
 		h->last_ok_ms = now_ms;
 	}
-	if (r != TB_PROBE_UNREACHABLE || rtt_ms < tb_health_probe_timeout(h, c)) {
+	h->backing_off = false;
+	if (r != TB_PROBE_TIMEOUT) {
 		/* An answer: follow its round trip as TCP does (RFC 6298). */
 		if (!h->srtt_ms) {
 			h->srtt_ms = rtt_ms;
@@ -60,8 +61,11 @@ void tb_health_probe(struct tb_health *h, const struct tb_failover_config *c,
 		}
 		h->timeout_ms = h->srtt_ms + 4 * h->rttvar_ms;
 	} else {
-		/* Timed out: wait twice as long next time (bounded by the getter). */
-		h->timeout_ms = 2 * tb_health_probe_timeout(h, c);
+		/* Timed out: wait twice as long next time (bounded by the getter),
+		 * and remember whether that is still a longer wait. */
+		int64_t before = tb_health_probe_timeout(h, c);
+		h->timeout_ms = 2 * before;
+		h->backing_off = tb_health_probe_timeout(h, c) > before;
 	}
 	h->probed = true;
 	h->last = r;
@@ -142,7 +146,7 @@ bool tb_health_eval(struct tb_health *h, const struct tb_failover_config *c, int
 		reason = "ClusterNotReady";
 		msg = MSG_NOT_READY;
 		break;
-	default:
+	default:	/* unreachable or timed out */
 		obs = TB_READY_FALSE;
 		reason = "ClusterNotReachable";
 		msg = MSG_NOT_REACHABLE;
@@ -169,8 +173,9 @@ bool tb_health_eval(struct tb_health *h, const struct tb_failover_config *c, int
 		need = c->success_threshold_ms;
 	} else if (c->detector == TB_DETECT_PHI && h->last_ok_ms) {
 		/* Suspect only when this long a silence is improbable for this
-		 * member, whatever the fixed threshold says. */
-		if (tb_health_phi(h, c, now_ms) < c->phi_threshold)
+		 * member, and not while a timed-out probe may just have been
+		 * too impatient (the next one waits longer). */
+		if (h->backing_off || tb_health_phi(h, c, now_ms) < c->phi_threshold)
 			return false;
 		need = 0;
 	} else {

@@ -10,7 +10,10 @@
  * Either way a cluster with no probe result for the monitor grace period
  * (startup grace if never healthy) becomes Unknown. The probe timeout adapts
  * too: it backs off after a timeout and follows the observed round trips,
- * so a slow member is not mistaken for a hung one. Pure: now is an argument. */
+ * and with the phi detector a timeout is not held against a member while the
+ * timeout is still growing, so a member that turned slow is not mistaken for
+ * a hung one (a hung one is caught once the timeout reaches its cap).
+ * Pure: now is an argument. */
 #ifndef TB_HEALTH_H
 #define TB_HEALTH_H
 
@@ -29,7 +32,8 @@ enum tb_ready {
 enum tb_probe {
 	TB_PROBE_OK,		/* /readyz answered 200 */
 	TB_PROBE_NOT_OK,	/* reachable, but /readyz did not answer 200 */
-	TB_PROBE_UNREACHABLE,	/* refused, reset, or no answer within the timeout */
+	TB_PROBE_UNREACHABLE,	/* refused or reset: the member said no */
+	TB_PROBE_TIMEOUT,	/* no answer within the probe timeout */
 };
 
 #define TB_HEALTH_WINDOW 64
@@ -49,6 +53,7 @@ struct tb_health {
 	unsigned nint, head;
 	/* adaptive probe timeout: smoothed round trip and its deviation */
 	int64_t srtt_ms, rttvar_ms, timeout_ms;
+	bool backing_off;		/* the last probe timed out and the timeout grew */
 	/* the Ready condition */
 	enum tb_ready ready;
 	const char *reason;

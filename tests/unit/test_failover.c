@@ -145,8 +145,7 @@ static int64_t run_phi(const struct tb_failover_config *c, int64_t jitter_ms, in
 		if (t < dead_at_ms) {
 			tb_health_probe(&h, c, TB_PROBE_OK, rtt, t + rtt);
 		} else {
-			tb_health_probe(&h, c, TB_PROBE_UNREACHABLE,
-					tb_health_probe_timeout(&h, c), t + tb_health_probe_timeout(&h, c));
+			tb_health_probe(&h, c, TB_PROBE_UNREACHABLE, 1, t + 1);
 		}
 		/* The monitor looks more often than probes land. */
 		for (int64_t m = t; m < t + c->probe_period_ms; m += c->monitor_period_ms) {
@@ -199,16 +198,18 @@ static void test_failover__adaptive_timeout(void **state)
 	assert_int_equal(tb_health_probe_timeout(&h, &c), 1000);
 	/* A member slowed to 1.5 s answers: the first probe times out, the next
 	 * waits twice as long, and then the timeout follows the round trips. */
-	tb_health_probe(&h, &c, TB_PROBE_UNREACHABLE, 1000, 1000);
+	tb_health_probe(&h, &c, TB_PROBE_TIMEOUT, 1000, 1000);
 	assert_int_equal(tb_health_probe_timeout(&h, &c), 2000);
+	assert_true(h.backing_off);
 	for (i = 0; i < 10; i++)
 		tb_health_probe(&h, &c, TB_PROBE_OK, 1500, 3000 + i * 2000);
 	assert_true(tb_health_probe_timeout(&h, &c) >= 1500);
 	assert_true(tb_health_probe_timeout(&h, &c) <= 2000);
 	/* Repeated timeouts back off, but never past half the grace period. */
 	for (i = 0; i < 10; i++)
-		tb_health_probe(&h, &c, TB_PROBE_UNREACHABLE, tb_health_probe_timeout(&h, &c), 30000);
+		tb_health_probe(&h, &c, TB_PROBE_TIMEOUT, tb_health_probe_timeout(&h, &c), 30000);
 	assert_int_equal(tb_health_probe_timeout(&h, &c), 2000);
+	assert_false(h.backing_off);	/* at the cap: timeouts now count */
 }
 
 /* ---- cluster taints ---------------------------------------------------------------- */

@@ -1,0 +1,192 @@
+/* The eviction controller: Karmada's taint manager and graceful eviction
+ * controller as one owner of a binding's eviction state, so they never race
+ * on the same fields. For each (binding, tainted cluster) an eviction is
+ * pending (toleration running), held (mass outage, no room elsewhere, rate
+ * limit), replacing (a graceful eviction task keeps the old replicas), and
+ * done once the replacements are healthy or the grace period ends. */
+#include "core/evict.h"
+#include "core/taintmgr.h"
+#include "ctrl/world.h"
+#include "lib/mem.h"
+
+#include <string.h>
+
+static struct tb_wpending *pending(struct tb_wbinding *b, const char *cluster, bool create)
+{
+	size_t i;
+
+	for (i = 0; i < b->pending.n; i++)
+		if (!strcmp(b->pending.v[i].cluster, cluster))
+			return &b->pending.v[i];
+	if (!create)
+		return NULL;
+	b->pending.v = tb_realloc(b->pending.v, (b->pending.n + 1) * sizeof(*b->pending.v));
+	memset(&b->pending.v[b->pending.n], 0, sizeof(*b->pending.v));
+	b->pending.v[b->pending.n].cluster = tb_strdup(cluster);
+	return &b->pending.v[b->pending.n++];
+}
+
+static void drop_pending(struct tb_wbinding *b, const char *cluster)
+{
+	size_t i;
+
+	for (i = 0; i < b->pending.n; i++) {
+		if (!strcmp(b->pending.v[i].cluster, cluster)) {
+			tb_free(b->pending.v[i].cluster);
+			b->pending.v[i] = b->pending.v[--b->pending.n];
+			return;
+		}
+	}
+}
+
+static const char *purge_mode(const struct tb_wbinding *b)
+{
+	const struct tb_failover *f = b->obj.spec.failover;
+
+	if (f && f->cluster && f->cluster->purge_mode)
+		return f->cluster->purge_mode;
+	return "Graciously";
+}
+
+/* Would the scheduler find a place for the replicas if cluster were evicted? */
+static bool has_room(struct tb_world *w, const struct tb_wbinding *b, const char *cluster,
+		     char **why)
+{
+	struct tb_evict_opts o = { .purge_mode = "Graciously", .producer = TB_PRODUCER_TAINT_MANAGER,
+				   .reason = TB_REASON_TAINT_UNTOLERATED };
+	struct tb_sched_result r;
+	struct tb_binding copy;
+	bool ok;
+
+	tb_schema_copy(&tb_binding_schema, &copy, &b->obj);
+	tb_evict_cluster(&copy.spec, cluster, &o);
+	ok = tb_sched_schedule(tb_world_snapshot(w), &copy.spec, &copy.status, 0, &r) == 0;
+	if (!ok && why)
+		*why = tb_strdup(r.error ? r.error : "no cluster can take the replicas");
+	tb_sched_result_release(&r);
+	tb_schema_release(&tb_binding_schema, &copy);
+	return ok;
+}
+
+static void hold(struct tb_world *w, struct tb_wbinding *b, struct tb_wpending *p,
+		 const char *reason, const char *detail, int64_t now)
+{
+	char name[300];
+
+	if (p->held != reason)
+		tb_world_emit(w, now, TB_EV_HOLD, tb_world_binding_name(b, name, sizeof(name)),
+			      "eviction from %s held: %s%s%s", p->cluster, reason,
+			      detail ? ": " : "", detail ? detail : "");
+	p->held = reason;
+}
+
+static const char HELD_OUTAGE[] = "mass-outage protection is engaged";
+static const char HELD_ROOM[] = "the other clusters cannot take the replicas";
+static const char HELD_RATE[] = "eviction rate limit";
+
+static int64_t min_delay(int64_t a, int64_t b)
+{
+	if (!a)
+		return b;
+	if (!b)
+		return a;
+	return a < b ? a : b;
+}
+
+/* The taint manager's part for one binding. */
+static int64_t taint_evictions(struct tb_world *w, struct tb_wbinding *b, int64_t now)
+{
+	const struct tb_placement *pl = b->obj.spec.placement;
+	struct tb_evict_opts o = { .producer = TB_PRODUCER_TAINT_MANAGER,
+				   .reason = TB_REASON_TAINT_UNTOLERATED };
+	int64_t next = 0, at = 0, replicas;
+	struct tb_wpending *p;
+	struct tb_wcluster *c;
+	char name[300], *why;
+	size_t i = 0;
+
+	while (i < b->obj.spec.clusters.n) {
+		const char *cn = b->obj.spec.clusters.v[i].name;
+		enum tb_evict_decision d;
+
+		c = tb_world_cluster(w, cn);
+		if (!c || !pl) {
+			i++;
+			continue;
+		}
+		d = tb_taintmgr_decide(c->obj.spec.taints.v, c->obj.spec.taints.n,
+				       pl->cluster_tolerations.v, pl->cluster_tolerations.n, now, &at);
+		if (d == TB_EVICT_NEVER) {
+			drop_pending(b, cn);
+			i++;
+			continue;
+		}
+		p = pending(b, cn, true);
+		if (d == TB_EVICT_AT) {
+			p->at_ms = at;
+			next = min_delay(next, at - now);
+			i++;
+			continue;
+		}
+		if (!p->at_ms)
+			p->at_ms = now;
+		o.purge_mode = purge_mode(b);
+		why = NULL;
+		if (w->outage) {
+			hold(w, b, p, HELD_OUTAGE, NULL, now);
+			next = min_delay(next, w->cfg.eviction_retry_ms);
+			i++;
+			continue;
+		}
+		if (w->cfg.capacity_aware_eviction && !tb_purge_immediately(o.purge_mode) &&
+		    !has_room(w, b, cn, &why)) {
+			hold(w, b, p, HELD_ROOM, why, now);
+			tb_free(why);
+			next = min_delay(next, w->cfg.eviction_retry_ms);
+			i++;
+			continue;
+		}
+		if (!tb_ratelimit_take(&w->evict_rate, &w->cfg, now)) {
+			hold(w, b, p, HELD_RATE, NULL, now);
+			next = min_delay(next, tb_ratelimit_wait_ms(&w->evict_rate, &w->cfg, now));
+			i++;
+			continue;
+		}
+		replicas = b->obj.spec.clusters.v[i].replicas;
+		tb_world_emit(w, now, TB_EV_EVICT, tb_world_binding_name(b, name, sizeof(name)),
+			      "evicted from %s (%s, %s, %lld replicas, %lld ms after the toleration "
+			      "ended)", cn, TB_REASON_TAINT_UNTOLERATED, o.purge_mode,
+			      (long long)replicas, (long long)(now - p->at_ms));
+		drop_pending(b, cn);
+		tb_evict_cluster(&b->obj.spec, cn, &o);	/* removes clusters.v[i] */
+		b->obj.metadata.generation++;
+		b->need_schedule = true;
+	}
+	return next;
+}
+
+int64_t tb_ctrl_evict(struct tb_world *w, int64_t now_ms)
+{
+	TB_VEC(char *) removed = { NULL, 0 };
+	int64_t next = 0, d;
+	char name[300];
+	size_t i, k;
+
+	for (i = 0; i < w->bindings.n; i++) {
+		struct tb_wbinding *b = &w->bindings.v[i];
+
+		next = min_delay(next, taint_evictions(w, b, now_ms));
+		if (!b->obj.spec.graceful_eviction_tasks.n)
+			continue;
+		d = tb_evict_assess(&b->obj, now_ms, w->cfg.graceful_eviction_timeout_ms, &removed);
+		next = min_delay(next, d);
+		for (k = 0; k < removed.n; k++) {
+			tb_world_emit(w, now_ms, TB_EV_PURGE, tb_world_binding_name(b, name, sizeof(name)),
+				      "%s released: its replicas may be removed", removed.v[k]);
+			tb_free(removed.v[k]);
+		}
+		removed.n = 0;
+	}
+	tb_free(removed.v);
+	return next;
+}

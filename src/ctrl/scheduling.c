@@ -1,0 +1,93 @@
+/* The scheduler controller: runs the scheduler core for bindings that need
+ * it and writes the result. Placement is sticky: when nothing fits, the
+ * binding keeps what it has (Karmada would empty it) and the reason is
+ * reported; only the eviction controller takes a cluster away. */
+#include "ctrl/world.h"
+#include "lib/mem.h"
+
+#include <string.h>
+
+static bool same_clusters(const struct tb_binding_spec *spec, const struct tb_sched_result *r)
+{
+	size_t i, k;
+
+	if (spec->clusters.n != r->clusters.n)
+		return false;
+	for (i = 0; i < r->clusters.n; i++) {
+		for (k = 0; k < spec->clusters.n; k++)
+			if (!strcmp(spec->clusters.v[k].name, r->clusters.v[i].name) &&
+			    spec->clusters.v[k].replicas == r->clusters.v[i].replicas)
+				break;
+		if (k == spec->clusters.n)
+			return false;
+	}
+	return true;
+}
+
+static void take_result(struct tb_binding_spec *spec, struct tb_sched_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < spec->clusters.n; i++)
+		tb_free(spec->clusters.v[i].name);
+	tb_free(spec->clusters.v);
+	spec->clusters.v = (void *)r->clusters.v;
+	spec->clusters.n = r->clusters.n;
+	r->clusters.v = NULL;
+	r->clusters.n = 0;
+}
+
+int64_t tb_ctrl_schedule(struct tb_world *w, int64_t now_ms)
+{
+	const struct tb_sched_snapshot *snap;
+	struct tb_strbuf sb = TB_STRBUF_INIT;
+	struct tb_sched_result r;
+	char name[300];
+	size_t i, k;
+
+	/* A change in the clusters may place what could not be placed, and
+	 * Duplicated bindings follow the set of usable clusters. */
+	if (w->snapshot_stale) {
+		for (i = 0; i < w->bindings.n; i++) {
+			struct tb_wbinding *b = &w->bindings.v[i];
+			if (b->unschedulable ||
+			    !strcmp(tb_placement_scheduling_type(b->obj.spec.placement), "Duplicated"))
+				b->need_schedule = true;
+		}
+	}
+	snap = tb_world_snapshot(w);
+	for (i = 0; i < w->bindings.n; i++) {
+		struct tb_wbinding *b = &w->bindings.v[i];
+
+		if (!b->need_schedule || !b->obj.spec.placement)
+			continue;
+		b->need_schedule = false;
+		tb_world_binding_name(b, name, sizeof(name));
+		if (tb_sched_schedule(snap, &b->obj.spec, &b->obj.status, 0, &r) < 0) {
+			if (!b->unschedulable || strcmp(b->unschedulable, r.error)) {
+				tb_world_emit(w, now_ms, TB_EV_SCHEDULE, name, "unschedulable: %s",
+					      r.error);
+				tb_free(b->unschedulable);
+				b->unschedulable = tb_strdup(r.error);
+			}
+			tb_sched_result_release(&r);
+			continue;
+		}
+		tb_free(b->unschedulable);
+		b->unschedulable = NULL;
+		if (!same_clusters(&b->obj.spec, &r)) {
+			tb_strbuf_reset(&sb);
+			for (k = 0; k < r.clusters.n; k++)
+				tb_strbuf_addf(&sb, "%s%s=%lld", k ? " " : "", r.clusters.v[k].name,
+					       (long long)r.clusters.v[k].replicas);
+			take_result(&b->obj.spec, &r);
+			b->obj.metadata.generation++;
+			tb_world_emit(w, now_ms, TB_EV_SCHEDULE, name, "%s", sb.len ? sb.buf : "(none)");
+		}
+		b->obj.status.scheduler_observed_generation = b->obj.metadata.generation;
+		b->obj.status.last_scheduled_time = now_ms;
+		tb_sched_result_release(&r);
+	}
+	tb_strbuf_release(&sb);
+	return 0;
+}

@@ -1,0 +1,116 @@
+/* The controllers' world (world.h): ownership, lookups, events, snapshot. */
+#include "ctrl/world.h"
+#include "lib/mem.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void tb_world_init(struct tb_world *w, const struct tb_failover_config *cfg, int64_t now_ms)
+{
+	memset(w, 0, sizeof(*w));
+	w->cfg = *cfg;
+	tb_ratelimit_init(&w->evict_rate, cfg, now_ms);
+	w->snapshot_stale = true;
+}
+
+void tb_world_release(struct tb_world *w)
+{
+	size_t i, k;
+
+	for (i = 0; i < w->clusters.n; i++)
+		tb_schema_release(&tb_cluster_schema, &w->clusters.v[i].obj);
+	tb_free(w->clusters.v);
+	for (i = 0; i < w->bindings.n; i++) {
+		struct tb_wbinding *b = &w->bindings.v[i];
+		tb_schema_release(&tb_binding_schema, &b->obj);
+		tb_free(b->unschedulable);
+		for (k = 0; k < b->pending.n; k++)
+			tb_free(b->pending.v[k].cluster);
+		tb_free(b->pending.v);
+	}
+	tb_free(w->bindings.v);
+	tb_sched_snapshot_release(&w->snap);
+	tb_free(w->snap_clusters);
+	memset(w, 0, sizeof(*w));
+}
+
+size_t tb_world_add_cluster(struct tb_world *w, struct tb_cluster *c, int64_t now_ms)
+{
+	struct tb_wcluster *wc;
+
+	w->clusters.v = tb_realloc(w->clusters.v, (w->clusters.n + 1) * sizeof(*w->clusters.v));
+	wc = &w->clusters.v[w->clusters.n];
+	memset(wc, 0, sizeof(*wc));
+	wc->obj = *c;
+	memset(c, 0, sizeof(*c));
+	tb_health_init(&wc->health, now_ms);
+	w->snapshot_stale = true;
+	return w->clusters.n++;
+}
+
+size_t tb_world_add_binding(struct tb_world *w, struct tb_binding *b, bool namespaced,
+			    const struct tb_policy *policy, const json_t *tmpl)
+{
+	struct tb_wbinding *wb;
+
+	w->bindings.v = tb_realloc(w->bindings.v, (w->bindings.n + 1) * sizeof(*w->bindings.v));
+	wb = &w->bindings.v[w->bindings.n];
+	memset(wb, 0, sizeof(*wb));
+	wb->obj = *b;
+	memset(b, 0, sizeof(*b));
+	wb->namespaced = namespaced;
+	wb->policy = policy;
+	wb->tmpl = tmpl;
+	wb->need_schedule = true;
+	return w->bindings.n++;
+}
+
+struct tb_wcluster *tb_world_cluster(struct tb_world *w, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < w->clusters.n; i++)
+		if (!strcmp(w->clusters.v[i].obj.metadata.name, name))
+			return &w->clusters.v[i];
+	return NULL;
+}
+
+void tb_world_emit(struct tb_world *w, int64_t now_ms, const char *kind, const char *object,
+		   const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (!w->event)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	w->event(w->event_ctx, now_ms, kind, object, msg);
+}
+
+const char *tb_world_binding_name(const struct tb_wbinding *b, char *buf, size_t n)
+{
+	if (b->obj.metadata.namespace_)
+		snprintf(buf, n, "%s/%s", b->obj.metadata.namespace_, b->obj.metadata.name);
+	else
+		snprintf(buf, n, "%s", b->obj.metadata.name);
+	return buf;
+}
+
+const struct tb_sched_snapshot *tb_world_snapshot(struct tb_world *w)
+{
+	size_t i;
+
+	if (!w->snapshot_stale)
+		return &w->snap;
+	tb_sched_snapshot_release(&w->snap);
+	w->snap_clusters = tb_realloc(w->snap_clusters,
+				      (w->clusters.n ? w->clusters.n : 1) * sizeof(*w->snap_clusters));
+	for (i = 0; i < w->clusters.n; i++)
+		w->snap_clusters[i] = &w->clusters.v[i].obj;
+	tb_sched_snapshot_init(&w->snap, w->snap_clusters, w->clusters.n);
+	w->snapshot_stale = false;
+	return &w->snap;
+}

@@ -1,0 +1,102 @@
+/* What the controllers work on: the clusters and bindings as the control
+ * plane sees them, each with the controllers' own bookkeeping, plus the
+ * failover settings and an event sink. The same structure backs the
+ * simulator (tugctl sim) and tugd's in-memory index. Controllers read and
+ * change it and report through events; they never touch a clock, a socket
+ * or a file: time comes in as now_ms. */
+#ifndef TB_WORLD_H
+#define TB_WORLD_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "api/binding.h"
+#include "api/cluster.h"
+#include "api/policy.h"
+#include "core/config.h"
+#include "core/health.h"
+#include "core/sched.h"
+#include "core/taint.h"
+
+struct tb_wcluster {
+	struct tb_cluster obj;		/* owned */
+	struct tb_health health;
+};
+
+/* An eviction the taint manager has decided on but not carried out yet. */
+struct tb_wpending {
+	char *cluster;
+	int64_t at_ms;			/* due time (toleration end) */
+	const char *held;		/* why it waits past its due time, or NULL */
+};
+
+struct tb_wbinding {
+	struct tb_binding obj;		/* owned */
+	bool namespaced;
+	const struct tb_policy *policy;	/* borrowed */
+	const json_t *tmpl;		/* borrowed */
+	bool need_schedule;
+	char *unschedulable;		/* the last scheduling failure, or NULL */
+	TB_VEC(struct tb_wpending) pending;
+};
+
+/* Event kinds, also the first word of a timeline line. */
+#define TB_EV_CLUSTER "cluster"
+#define TB_EV_TAINT "taint"
+#define TB_EV_EVICT "evict"
+#define TB_EV_HOLD "hold"
+#define TB_EV_SCHEDULE "schedule"
+#define TB_EV_PURGE "purge"
+#define TB_EV_OUTAGE "outage"
+
+typedef void (*tb_event_fn)(void *ctx, int64_t now_ms, const char *kind, const char *object,
+			    const char *message);
+
+struct tb_world {
+	struct tb_failover_config cfg;
+	TB_VEC(struct tb_wcluster) clusters;
+	TB_VEC(struct tb_wbinding) bindings;
+	bool outage;			/* mass-outage protection engaged */
+	struct tb_ratelimit evict_rate;
+	bool snapshot_stale;		/* clusters changed since the snapshot */
+	struct tb_sched_snapshot snap;
+	const struct tb_cluster **snap_clusters;
+	tb_event_fn event;
+	void *event_ctx;
+};
+
+void tb_world_init(struct tb_world *w, const struct tb_failover_config *cfg, int64_t now_ms);
+void tb_world_release(struct tb_world *w);
+
+/* Takes ownership of *c (the struct is moved). Returns its index. */
+size_t tb_world_add_cluster(struct tb_world *w, struct tb_cluster *c, int64_t now_ms);
+/* Takes ownership of *b. */
+size_t tb_world_add_binding(struct tb_world *w, struct tb_binding *b, bool namespaced,
+			    const struct tb_policy *policy, const json_t *tmpl);
+
+struct tb_wcluster *tb_world_cluster(struct tb_world *w, const char *name);
+
+void tb_world_emit(struct tb_world *w, int64_t now_ms, const char *kind, const char *object,
+		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* "namespace/name" of a binding, in buf. */
+const char *tb_world_binding_name(const struct tb_wbinding *b, char *buf, size_t n);
+
+/* The scheduler's view of the clusters, rebuilt when they changed. */
+const struct tb_sched_snapshot *tb_world_snapshot(struct tb_world *w);
+
+/* ---- controllers: each returns the delay until it wants to run again (0 =
+ * only when something changes) ---------------------------------------------- */
+
+/* Cluster status: a finished probe of cluster i. */
+void tb_ctrl_probe_result(struct tb_world *w, size_t i, enum tb_probe r, int64_t rtt_ms,
+			  int64_t now_ms);
+/* Cluster monitor: grace periods, NoExecute taints, mass-outage protection. */
+int64_t tb_ctrl_monitor(struct tb_world *w, int64_t now_ms);
+/* Eviction (the taint manager and graceful eviction in one owner). */
+int64_t tb_ctrl_evict(struct tb_world *w, int64_t now_ms);
+/* Scheduler: bindings that need it. */
+int64_t tb_ctrl_schedule(struct tb_world *w, int64_t now_ms);
+
+#endif
