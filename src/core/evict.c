@@ -63,12 +63,16 @@ bool tb_evict_cluster(struct tb_binding_spec *spec, const char *cluster,
 	return true;
 }
 
-static bool all_healthy(const struct tb_binding *b)
+static bool all_healthy(const struct tb_binding *b, bool (*trusted)(void *, const char *),
+			void *ctx)
 {
 	const struct tb_binding_status *st = &b->status;
+	const json_t *ready;
 	size_t i, k;
 
 	for (i = 0; i < b->spec.clusters.n; i++) {
+		if (trusted && !trusted(ctx, b->spec.clusters.v[i].name))
+			return false;
 		for (k = 0; k < st->aggregated_status.n; k++)
 			if (st->aggregated_status.v[k].cluster_name &&
 			    !strcmp(st->aggregated_status.v[k].cluster_name, b->spec.clusters.v[i].name))
@@ -76,15 +80,22 @@ static bool all_healthy(const struct tb_binding *b)
 		if (k == st->aggregated_status.n || !st->aggregated_status.v[k].health ||
 		    strcmp(st->aggregated_status.v[k].health, "Healthy"))
 			return false;
+		/* Tugboat: a Healthy report about fewer replicas than are now
+		 * wanted there is stale (the member has not seen the change). */
+		ready = json_object_get(st->aggregated_status.v[k].status, "readyReplicas");
+		if (json_is_integer(ready) &&
+		    json_integer_value(ready) < b->spec.clusters.v[i].replicas)
+			return false;
 	}
 	return true;
 }
 
-int64_t tb_evict_assess(struct tb_binding *b, int64_t now_ms, int64_t timeout_ms, void *removed)
+int64_t tb_evict_assess(struct tb_binding *b, int64_t now_ms, int64_t timeout_ms, void *removed,
+			bool (*trusted)(void *ctx, const char *cluster), void *ctx)
 {
 	struct tb_binding_spec *spec = &b->spec;
 	bool scheduled = b->status.scheduler_observed_generation == b->metadata.generation;
-	bool healthy = scheduled && all_healthy(b);
+	bool healthy = scheduled && all_healthy(b, trusted, ctx);
 	int64_t next = INT64_MAX, deadline;
 	size_t i, kept = 0;
 

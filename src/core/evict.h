@@ -41,9 +41,12 @@ bool tb_purge_graciously(const char *mode);	/* Graciously | Gracefully | unset *
  * cluster reports Healthy. Ended tasks' clusters are appended to removed (a
  * TB_VEC(char *)). Returns the delay until the next assessment is due (ms),
  * 0 when no task needs a timer. Tugboat reads each task's own grace period
- * (Karmada v1.13 let one task's period leak into the next). */
+ * (Karmada v1.13 let one task's period leak into the next), and does not
+ * take a Healthy report whose status.readyReplicas is below what the binding
+ * now wants on that cluster (a stale report from before the change), nor a
+ * report from a cluster trusted() says is not answering now (NULL: all). */
 int64_t tb_evict_assess(struct tb_binding *b, int64_t now_ms, int64_t timeout_ms,
-			void *removed);
+			void *removed, bool (*trusted)(void *ctx, const char *cluster), void *ctx);
 
 /* Clusters that still hold the workload: spec.clusters plus evicting
  * clusters whose purge mode keeps replicas (ObtainBindingSpecExistingClusters). */

@@ -40,7 +40,10 @@ void tb_health_probe(struct tb_health *h, const struct tb_failover_config *c,
 	int64_t err;
 
 	if (r == TB_PROBE_OK) {
-		if (h->last_ok_ms) {
+		/* Learn only the spacing of consecutive answers: a gap with
+		 * failures in it (an outage, a partition) is not jitter, and
+		 * learning it would blunt detection afterwards. */
+		if (h->last_ok_ms && h->probed && h->last == TB_PROBE_OK) {
 			h->interval[h->head] = now_ms - h->last_ok_ms;
 			h->head = (h->head + 1) % TB_HEALTH_WINDOW;
 			if (h->nint < TB_HEALTH_WINDOW)

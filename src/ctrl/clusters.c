@@ -65,9 +65,15 @@ static void sync_taints(struct tb_world *w, struct tb_wcluster *c, int64_t now)
 	struct tb_strbuf msg = TB_STRBUF_INIT;
 	size_t i;
 
+	int64_t since = c->health.transition_ms;
+
+	/* After mass-outage protection releases, clusters still unhealthy get a
+	 * fresh eviction timeout, plus the time a recovering cluster needs to be
+	 * seen healthy again: most were only cut off with the control plane. */
+	if (w->outage_released_ms && since < w->outage_released_ms + w->cfg.success_threshold_ms)
+		since = w->outage_released_ms + w->cfg.success_threshold_ms;
 	taint_strings(&c->obj.spec, &before);
-	if (tb_taint_sync(&c->obj.spec, c->health.ready, c->health.transition_ms, &w->cfg,
-			  !w->outage, now)) {
+	if (tb_taint_sync(&c->obj.spec, c->health.ready, since, &w->cfg, !w->outage, now)) {
 		taint_strings(&c->obj.spec, &after);
 		for (i = 0; i < after.n; i++)
 			if (!tb_strvec_has(&before, after.v[i]))
@@ -119,6 +125,8 @@ int64_t tb_ctrl_monitor(struct tb_world *w, int64_t now_ms)
 	outage = tb_outage_active(unhealthy, w->clusters.n, &w->cfg);
 	if (outage != w->outage) {
 		w->outage = outage;
+		if (!outage)
+			w->outage_released_ms = now_ms;
 		tb_world_emit(w, now_ms, TB_EV_OUTAGE, "control-plane", outage ?
 			      "mass-outage protection engaged: %zu of %zu clusters unhealthy at "
 			      "once; no NoExecute taints or evictions until fewer are" :

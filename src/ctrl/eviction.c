@@ -81,6 +81,7 @@ static void hold(struct tb_world *w, struct tb_wbinding *b, struct tb_wpending *
 }
 
 static const char HELD_OUTAGE[] = "mass-outage protection is engaged";
+static const char HELD_QUORUM[] = "waiting for fresh answers from the other clusters";
 static const char HELD_ROOM[] = "the other clusters cannot take the replicas";
 static const char HELD_RATE[] = "eviction rate limit";
 
@@ -91,6 +92,26 @@ static int64_t min_delay(int64_t a, int64_t b)
 	if (!b)
 		return a;
 	return a < b ? a : b;
+}
+
+/* Has the control plane heard from enough of the other clusters since the
+ * eviction became due? If it has not, the silence may be its own (a
+ * partition starting) and evicting now could strip a healthy fleet before
+ * mass-outage protection engages. One probe cycle of delay at most when the
+ * fleet is fine. */
+static bool quorum(const struct tb_world *w, const char *cluster, int64_t since)
+{
+	size_t i, others = 0, fresh = 0;
+
+	if (w->cfg.mass_outage_threshold <= 0)
+		return true;
+	for (i = 0; i < w->clusters.n; i++) {
+		if (!strcmp(w->clusters.v[i].obj.metadata.name, cluster))
+			continue;
+		others++;
+		fresh += w->clusters.v[i].health.last_ok_ms > since;
+	}
+	return !others || (double)fresh > (1.0 - w->cfg.mass_outage_threshold) * (double)others;
 }
 
 /* The taint manager's part for one binding. */
@@ -138,6 +159,12 @@ static int64_t taint_evictions(struct tb_world *w, struct tb_wbinding *b, int64_
 			i++;
 			continue;
 		}
+		if (!quorum(w, cn, p->at_ms)) {
+			hold(w, b, p, HELD_QUORUM, NULL, now);
+			next = min_delay(next, w->cfg.probe_period_ms);
+			i++;
+			continue;
+		}
 		if (w->cfg.capacity_aware_eviction && !tb_purge_immediately(o.purge_mode) &&
 		    !has_room(w, b, cn, &why)) {
 			hold(w, b, p, HELD_ROOM, why, now);
@@ -165,6 +192,15 @@ static int64_t taint_evictions(struct tb_world *w, struct tb_wbinding *b, int64_
 	return next;
 }
 
+/* A cluster's reports count only while it is Ready and its last probe was
+ * answered: a status from a cluster that just went dark is stale. */
+static bool trusted(void *ctx, const char *cluster)
+{
+	struct tb_wcluster *c = tb_world_cluster(ctx, cluster);
+
+	return c && c->health.ready == TB_READY_TRUE && c->health.last == TB_PROBE_OK;
+}
+
 int64_t tb_ctrl_evict(struct tb_world *w, int64_t now_ms)
 {
 	TB_VEC(char *) removed = { NULL, 0 };
@@ -178,7 +214,8 @@ int64_t tb_ctrl_evict(struct tb_world *w, int64_t now_ms)
 		next = min_delay(next, taint_evictions(w, b, now_ms));
 		if (!b->obj.spec.graceful_eviction_tasks.n)
 			continue;
-		d = tb_evict_assess(&b->obj, now_ms, w->cfg.graceful_eviction_timeout_ms, &removed);
+		d = tb_evict_assess(&b->obj, now_ms, w->cfg.graceful_eviction_timeout_ms, &removed,
+				    trusted, w);
 		next = min_delay(next, d);
 		for (k = 0; k < removed.n; k++) {
 			tb_world_emit(w, now_ms, TB_EV_PURGE, tb_world_binding_name(b, name, sizeof(name)),

@@ -58,6 +58,7 @@ struct tb_world {
 	TB_VEC(struct tb_wcluster) clusters;
 	TB_VEC(struct tb_wbinding) bindings;
 	bool outage;			/* mass-outage protection engaged */
+	int64_t outage_released_ms;	/* when it last released, 0 if never */
 	struct tb_ratelimit evict_rate;
 	bool snapshot_stale;		/* clusters changed since the snapshot */
 	struct tb_sched_snapshot snap;

@@ -12,6 +12,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define NEVER INT64_MAX
@@ -25,6 +26,7 @@ struct member {
 	bool inflight;
 	enum tb_probe result;
 	bool was_ready;			/* seen Ready=True once */
+	bool lost_probe;		/* a probe was lost in a partition since then */
 	int64_t cpu, mem, pods;		/* in use */
 	int64_t fault_at;		/* when the current hard fault began, or -1 */
 	int64_t detected_at, evicted_at;
@@ -149,6 +151,8 @@ static void issue_probe(struct sim *s, size_t i)
 	int64_t timeout = tb_health_probe_timeout(&s->w.clusters.v[i].health, &s->w.cfg), rtt;
 
 	m->inflight = true;
+	if (s->partition)
+		m->lost_probe = true;
 	if (s->partition || m->mode == TB_FAULT_HANG) {
 		m->result = TB_PROBE_TIMEOUT;
 		m->rtt = timeout;
@@ -292,6 +296,20 @@ static int64_t desired(const struct sim *s, size_t b, size_t c)
 	return n;
 }
 
+/* Replicas spec.clusters alone wants on c (without evicting clusters). */
+static int64_t desired_in_spec(const struct sim *s, size_t b, size_t c)
+{
+	const struct tb_binding_spec *spec = &s->w.bindings.v[b].obj.spec;
+	const char *name = s->w.clusters.v[c].obj.metadata.name;
+	size_t i;
+
+	for (i = 0; i < spec->clusters.n; i++)
+		if (!strcmp(spec->clusters.v[i].name, name))
+			return strcmp(tb_placement_scheduling_type(spec->placement), "Duplicated") ?
+			       spec->clusters.v[i].replicas : spec->replicas;
+	return 0;
+}
+
 static bool fits(const struct member *m, const struct workload *w)
 {
 	return m->pods + 1 <= m->def->pods && m->cpu + w->cpu <= m->def->cpu_milli &&
@@ -414,7 +432,7 @@ static void report_status(struct sim *s)
 	for (b = 0; b < s->w.bindings.n; b++) {
 		struct tb_wbinding *wb = &s->w.bindings.v[b];
 		struct tb_binding_status *st = &wb->obj.status;
-		int64_t total = 0;
+		int64_t total = 0, want = 0;
 
 		tb_strbuf_reset(&sb);
 		for (c = 0; c < s->w.clusters.n; c++) {
@@ -428,6 +446,7 @@ static void report_status(struct sim *s)
 				continue;
 			r = ready_on(s, w);
 			total += r;
+			want += desired_in_spec(s, b, c);
 			if (r)
 				tb_strbuf_addf(&sb, " %s=%" PRId64, cn, r);
 			if (!reachable(s, &s->m[c], s->now))
@@ -455,17 +474,21 @@ static void report_status(struct sim *s)
 				it->applied = true;
 			}
 			health = r >= w->applied ? "Healthy" : "Unhealthy";
-			if (!it->health || strcmp(it->health, health)) {
+			if (!it->health || strcmp(it->health, health) ||
+			    json_integer_value(json_object_get(it->status, "readyReplicas")) != r) {
 				tb_free(it->health);
 				it->health = tb_strdup(health);
+				json_decref(it->status);
+				it->status = json_pack("{s:I,s:I}", "replicas", (json_int_t)w->applied,
+						       "readyReplicas", (json_int_t)r);
 				s->dirty = true;
 			}
 		}
 		if (total != s->ready_total[b]) {
 			char msg[400];
 			s->ready_total[b] = total;
-			snprintf(msg, sizeof(msg), "%" PRId64 "/%" PRId64 " ready%s", total,
-				 wb->obj.spec.replicas, sb.len ? sb.buf : "");
+			snprintf(msg, sizeof(msg), "%" PRId64 " ready of %" PRId64 " placed%s", total,
+				 want, sb.len ? sb.buf : "");
 			line(s, s->now, "ready", tb_world_binding_name(wb, name, sizeof(name)), msg);
 		}
 	}
@@ -489,15 +512,17 @@ static void on_event(void *ctx, int64_t now, const char *kind, const char *objec
 {
 	struct sim *s = ctx;
 	struct member *m;
-	const char *p;
+	const char *p, *q;
 	size_t i, b;
 
 	line(s, now, kind, object, message);
 	if (!strcmp(kind, TB_EV_TAINT) || !strcmp(kind, TB_EV_CLUSTER))
 		s->dirty = true;
 	if (!strcmp(kind, TB_EV_CLUSTER) && (m = member_named(s, object, strlen(object)))) {
-		if (strstr(message, "Ready=True"))
+		if (strstr(message, "Ready=True")) {
 			m->was_ready = true;
+			m->lost_probe = false;
+		}
 		else if (m->fault_at >= 0 && m->detected_at < 0)
 			m->detected_at = now;
 	}
@@ -505,7 +530,7 @@ static void on_event(void *ctx, int64_t now, const char *kind, const char *objec
 	 * tainted: that would be a false alarm. */
 	if (!strcmp(kind, TB_EV_TAINT) && strchr(message, '+') &&
 	    (m = member_named(s, object, strlen(object))) && m->was_ready && !m->hard_fault &&
-	    !s->partition)
+	    !s->partition && !m->lost_probe)
 		violate(s, "no false positive", "%s was tainted (%s) though it answers", object,
 			message);
 	if (!strcmp(kind, TB_EV_EVICT) && (p = strstr(message, "evicted from "))) {
@@ -516,9 +541,13 @@ static void on_event(void *ctx, int64_t now, const char *kind, const char *objec
 			s->rep->false_evictions++;
 		if (m && m->fault_at >= 0 && m->evicted_at < 0)
 			m->evicted_at = now;
-		if (s->partition && s->w.cfg.mass_outage_threshold > 0)
+		/* An eviction that became due after the partition began could only
+		 * have gone ahead on evidence from inside it. */
+		if (s->partition && s->w.cfg.mass_outage_threshold > 0 &&
+		    (q = strstr(message, ", ")) && (q = strrchr(message, ',')) &&
+		    now - strtoll(q + 2, NULL, 10) >= s->partition_at)
 			violate(s, "no eviction during a partition", "%s: %s", object, message);
-		if (m && m->was_ready && !m->hard_fault && !s->partition)
+		if (m && m->was_ready && !m->hard_fault && !s->partition && !m->lost_probe)
 			violate(s, "no false positive", "%s: %s though the cluster answers",
 				object, message);
 		for (b = 0; b < s->w.bindings.n; b++) {
@@ -548,7 +577,17 @@ static void on_event(void *ctx, int64_t now, const char *kind, const char *objec
 				continue;
 			for (c = 0; c < s->w.clusters.n; c++) {
 				struct workload *w = workload(s, e->b, c, false);
-				if (w && strcmp(s->m[c].def->name, e->cluster))
+				const struct member *mm = &s->m[c];
+
+				if (!w || !strcmp(mm->def->name, e->cluster))
+					continue;
+				/* A member that failed too recently for any probe to
+				 * tell is counted as it was. */
+				if (!serving(mm) && mm->fault_at >= 0 &&
+				    now - mm->fault_at <= s->w.cfg.probe_period_ms +
+							  s->w.cfg.probe_timeout_ms)
+					ready += (int64_t)w->n;
+				else
 					ready += ready_on(s, w);
 			}
 			if (ready < wb->obj.spec.replicas &&

@@ -376,24 +376,24 @@ static void test_failover__graceful_eviction(void **state)
 	assert_false(tb_evict_keeps(&b->spec, "m3"));
 
 	/* First assessment stamps the task; it is not assessed until the next. */
-	next = tb_evict_assess(b, 1000 * S, 600 * S, &removed);
+	next = tb_evict_assess(b, 1000 * S, 600 * S, &removed, NULL, NULL);
 	assert_int_equal(b->spec.graceful_eviction_tasks.v[0].creation_timestamp, 1000 * S);
 	assert_int_equal(next, 600 * S);
 	assert_int_equal(removed.n, 0);
 	/* Replacements not healthy yet: kept, next check at the timeout. */
 	set_health(b, "m2", "Unhealthy");
-	next = tb_evict_assess(b, 1100 * S, 600 * S, &removed);
+	next = tb_evict_assess(b, 1100 * S, 600 * S, &removed, NULL, NULL);
 	assert_int_equal(b->spec.graceful_eviction_tasks.n, 1);
 	assert_int_equal(next, 500 * S);
 	/* Healthy, but the scheduler has not seen the latest generation: kept. */
 	tb_free(b->status.aggregated_status.v[0].health);
 	b->status.aggregated_status.v[0].health = tb_strdup("Healthy");
 	b->metadata.generation = 4;
-	tb_evict_assess(b, 1101 * S, 600 * S, &removed);
+	tb_evict_assess(b, 1101 * S, 600 * S, &removed, NULL, NULL);
 	assert_int_equal(b->spec.graceful_eviction_tasks.n, 1);
 	/* Scheduled and healthy: the task ends and m1 may be cleaned up. */
 	b->status.scheduler_observed_generation = 4;
-	next = tb_evict_assess(b, 1102 * S, 600 * S, &removed);
+	next = tb_evict_assess(b, 1102 * S, 600 * S, &removed, NULL, NULL);
 	assert_int_equal(b->spec.graceful_eviction_tasks.n, 0);
 	assert_int_equal(next, 0);
 	assert_int_equal(removed.n, 1);
@@ -415,14 +415,14 @@ static void test_failover__graceful_eviction(void **state)
 	b->spec.clusters.n = 2;
 	set_health(b, "m5", "Unhealthy");
 	assert_true(tb_evict_cluster(&b->spec, "m3", &o));
-	tb_evict_assess(b, 2000 * S, 600 * S, &removed);
-	next = tb_evict_assess(b, 2010 * S, 600 * S, &removed);
+	tb_evict_assess(b, 2000 * S, 600 * S, &removed, NULL, NULL);
+	next = tb_evict_assess(b, 2010 * S, 600 * S, &removed, NULL, NULL);
 	assert_int_equal(next, 20 * S);
-	tb_evict_assess(b, 2031 * S, 600 * S, &removed);
+	tb_evict_assess(b, 2031 * S, 600 * S, &removed, NULL, NULL);
 	assert_int_equal(b->spec.graceful_eviction_tasks.n, 1);	/* m3 stays: suppressed */
 	assert_string_equal(removed.v[removed.n - 1], "m2");
 	b->spec.graceful_eviction_tasks.v[0].suppress_deletion.v = false;
-	tb_evict_assess(b, 2032 * S, 600 * S, &removed);
+	tb_evict_assess(b, 2032 * S, 600 * S, &removed, NULL, NULL);
 	assert_int_equal(b->spec.graceful_eviction_tasks.n, 0);
 
 	/* Immediately: the old cluster is not kept. */
