@@ -106,7 +106,7 @@ int tb_config_profile(struct tb_failover_config *c, const char *name, struct tb_
 	tb_config_init(c);
 	c->probe_period_ms = 500;
 	c->probe_timeout_ms = 1000;
-	c->monitor_period_ms = 250;
+	c->monitor_period_ms = 100;
 	c->monitor_grace_ms = 4 * SEC;
 	c->startup_grace_ms = 30 * SEC;
 	c->success_threshold_ms = 2 * SEC;

@@ -49,10 +49,19 @@ static bool del(struct tb_cluster_spec *s, const char *key, const char *effect)
 	return false;
 }
 
-bool tb_taint_sync(struct tb_cluster_spec *s, enum tb_ready ready, int64_t transition_ms,
-		   const struct tb_failover_config *c, bool allow_noexecute, int64_t now_ms)
+static int64_t due_at(int64_t transition_ms, int64_t last_ok_ms, const struct tb_failover_config *c)
 {
-	bool changed = false, due = now_ms > transition_ms + c->eviction_timeout_ms;
+	int64_t a = transition_ms + c->eviction_timeout_ms;
+	int64_t b = last_ok_ms + 2 * c->eviction_timeout_ms;
+
+	return a > b ? a : b;
+}
+
+bool tb_taint_sync(struct tb_cluster_spec *s, enum tb_ready ready, int64_t transition_ms,
+		   int64_t last_ok_ms, const struct tb_failover_config *c, bool allow_noexecute,
+		   int64_t now_ms)
+{
+	bool changed = false, due = now_ms > due_at(transition_ms, last_ok_ms, c);
 
 	switch (ready) {
 	case TB_READY_TRUE:
@@ -86,10 +95,11 @@ bool tb_taint_sync(struct tb_cluster_spec *s, enum tb_ready ready, int64_t trans
 }
 
 int64_t tb_taint_next_ms(const struct tb_cluster_spec *s, enum tb_ready ready,
-			 int64_t transition_ms, const struct tb_failover_config *c, int64_t now_ms)
+			 int64_t transition_ms, int64_t last_ok_ms,
+			 const struct tb_failover_config *c, int64_t now_ms)
 {
 	const char *key = ready == TB_READY_FALSE ? TB_TAINT_NOT_READY : TB_TAINT_UNREACHABLE;
-	int64_t at = transition_ms + c->eviction_timeout_ms + 1;
+	int64_t at = due_at(transition_ms, last_ok_ms, c) + 1;
 
 	if (ready != TB_READY_FALSE && ready != TB_READY_UNKNOWN)
 		return 0;

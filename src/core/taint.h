@@ -15,15 +15,21 @@
 #include "core/health.h"
 
 /* Brings taints (a cluster's spec.taints) in line with its Ready status.
+ * The NoExecute taint comes once the cluster has been unhealthy for the
+ * eviction timeout and silent (no healthy answer since last_ok_ms) for twice
+ * that: for a dead cluster the second is already true, for a flapping one
+ * that keeps answering now and then it never is (it stays NoSchedule).
  * allow_noexecute false holds back new NoExecute taints. Returns true when
  * the taints changed. */
 bool tb_taint_sync(struct tb_cluster_spec *spec, enum tb_ready ready, int64_t transition_ms,
-		   const struct tb_failover_config *c, bool allow_noexecute, int64_t now_ms);
+		   int64_t last_ok_ms, const struct tb_failover_config *c, bool allow_noexecute,
+		   int64_t now_ms);
 
 /* When the next taint change can happen on its own (a NoExecute taint coming
  * due), or 0 if none is pending. */
 int64_t tb_taint_next_ms(const struct tb_cluster_spec *spec, enum tb_ready ready,
-			 int64_t transition_ms, const struct tb_failover_config *c, int64_t now_ms);
+			 int64_t transition_ms, int64_t last_ok_ms,
+			 const struct tb_failover_config *c, int64_t now_ms);
 
 /* Mass-outage protection: more than the threshold share of at least
  * min-clusters clusters unhealthy at once (Kubernetes' zone disruption idea:

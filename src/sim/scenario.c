@@ -21,6 +21,7 @@ struct sc_fault {
 	char *cluster;
 	char *kind;
 	char *latency, *jitter, *period, *duration;
+	char *key, *effect;
 };
 
 struct sc_spec {
@@ -37,13 +38,15 @@ struct sc_doc {
 };
 
 static const char *const fault_kinds[] = {
-	"down", "hang", "slow", "flap", "error", "partition", "recover", NULL
+	"down", "hang", "slow", "flap", "error", "partition", "recover", "taint", "untaint", NULL
 };
 
 const char *tb_fault_name(enum tb_fault_kind k)
 {
 	return fault_kinds[k];
 }
+
+static const char *const taint_effects[] = { "NoSchedule", "NoExecute", NULL };
 
 static const struct tb_field cluster_fields[] = {
 	TB_F("name", TB_FT_STRING, TB_FF_REQUIRED, struct sc_cluster, name),
@@ -70,6 +73,8 @@ static const struct tb_field fault_fields[] = {
 	TB_F("jitter", TB_FT_STRING, 0, struct sc_fault, jitter),
 	TB_F("period", TB_FT_STRING, 0, struct sc_fault, period),
 	TB_F("duration", TB_FT_STRING, 0, struct sc_fault, duration),
+	TB_F("key", TB_FT_STRING, 0, struct sc_fault, key),
+	TB_F("effect", TB_FT_STRING, 0, struct sc_fault, effect, .enums = taint_effects),
 	TB_F_END
 };
 
@@ -291,6 +296,15 @@ int tb_scenario_load(const struct tb_docs *docs, struct tb_scenario *sc, struct 
 				tb_path_pop(&p, m);
 			}
 		}
+		if (f->kind == TB_FAULT_TAINT || f->kind == TB_FAULT_UNTAINT) {
+			f->key = tb_strdup(in->key ? in->key : "");
+			f->effect = tb_strdup(in->effect ? in->effect : "");
+			if (!in->key || !*in->key || !in->effect) {
+				size_t m = tb_path_field(&p, in->key && *in->key ? "effect" : "key");
+				tb_errs_required(errs, &p, "a taint needs its key and effect");
+				tb_path_pop(&p, m);
+			}
+		}
 		if (f->kind == TB_FAULT_FLAP && f->period_ms <= 0) {
 			size_t m = tb_path_field(&p, "period");
 			tb_errs_required(errs, &p, "a flap needs its period");
@@ -332,6 +346,10 @@ void tb_scenario_release(struct tb_scenario *sc)
 		tb_schema_release(&tb_cluster_schema, &sc->clusters[i].obj);
 	}
 	tb_free(sc->clusters);
+	for (i = 0; i < sc->nfaults; i++) {
+		tb_free(sc->faults[i].key);
+		tb_free(sc->faults[i].effect);
+	}
 	tb_free(sc->faults);
 	for (i = 0; i < sc->nobjects; i++)
 		tb_object_release(&sc->objects[i]);

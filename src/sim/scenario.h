@@ -20,6 +20,8 @@ enum tb_fault_kind {
 	TB_FAULT_ERROR,		/* /readyz answers 500; workloads fine */
 	TB_FAULT_PARTITION,	/* the control plane reaches no cluster; workloads fine */
 	TB_FAULT_RECOVER,	/* back to normal */
+	TB_FAULT_TAINT,		/* an operator taints the cluster (maintenance) */
+	TB_FAULT_UNTAINT,	/* and removes the taint */
 };
 
 struct tb_sim_fault {
@@ -27,6 +29,7 @@ struct tb_sim_fault {
 	int cluster;		/* index, -1 for partition */
 	enum tb_fault_kind kind;
 	int64_t latency_ms, jitter_ms, period_ms, duration_ms;	/* 0 when unset */
+	char *key, *effect;	/* taint and untaint */
 };
 
 struct tb_sim_cluster {

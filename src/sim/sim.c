@@ -27,6 +27,7 @@ struct member {
 	enum tb_probe result;
 	bool was_ready;			/* seen Ready=True once */
 	bool lost_probe;		/* a probe was lost in a partition since then */
+	bool planned;			/* an operator tainted it NoExecute: moves expected */
 	int64_t cpu, mem, pods;		/* in use */
 	int64_t fault_at;		/* when the current hard fault began, or -1 */
 	int64_t detected_at, evicted_at;
@@ -194,6 +195,37 @@ static void run_probes(struct sim *s)
 
 /* ---- faults --------------------------------------------------------------------- */
 
+/* An operator's taint (kubectl/karmadactl taint): a planned move, not a fault. */
+static void operator_taint(struct sim *s, const struct tb_sim_fault *f)
+{
+	struct tb_cluster_spec *spec = &s->w.clusters.v[f->cluster].obj.spec;
+	struct tb_taint *t;
+	char msg[200];
+	size_t i;
+
+	for (i = 0; i < spec->taints.n; i++)
+		if (!strcmp(spec->taints.v[i].key, f->key) && !strcmp(spec->taints.v[i].effect, f->effect))
+			break;
+	if (f->kind == TB_FAULT_TAINT && i == spec->taints.n) {
+		spec->taints.v = tb_realloc(spec->taints.v, (spec->taints.n + 1) * sizeof(*t));
+		t = &spec->taints.v[spec->taints.n++];
+		memset(t, 0, sizeof(*t));
+		t->key = tb_strdup(f->key);
+		t->effect = tb_strdup(f->effect);
+		t->time_added = s->now;
+	} else if (f->kind == TB_FAULT_UNTAINT && i < spec->taints.n) {
+		tb_schema_release(&tb_taint_schema, &spec->taints.v[i]);
+		spec->taints.v[i] = spec->taints.v[--spec->taints.n];
+	}
+	if (!strcmp(f->effect, "NoExecute"))
+		s->m[f->cluster].planned = f->kind == TB_FAULT_TAINT;
+	snprintf(msg, sizeof(msg), "operator %s %s:%s", f->kind == TB_FAULT_TAINT ? "taints" :
+		 "untaints", f->key, f->effect);
+	line(s, s->now, "operator", s->m[f->cluster].def->name, msg);
+	s->w.snapshot_stale = true;
+	s->dirty = true;
+}
+
 static void apply_faults(struct sim *s)
 {
 	char msg[200];
@@ -216,6 +248,10 @@ static void apply_faults(struct sim *s)
 			continue;
 		}
 		m = &s->m[f->cluster];
+		if (f->kind == TB_FAULT_TAINT || f->kind == TB_FAULT_UNTAINT) {
+			operator_taint(s, f);
+			continue;
+		}
 		m->mode = f->kind;
 		m->since = s->now;
 		m->latency = f->latency_ms;
@@ -537,17 +573,19 @@ static void on_event(void *ctx, int64_t now, const char *kind, const char *objec
 		p += strlen("evicted from ");
 		m = member_named(s, p, strcspn(p, " "));
 		s->rep->evictions++;
-		if (m && serving(m))
+		if (m && serving(m) && !m->planned)
 			s->rep->false_evictions++;
 		if (m && m->fault_at >= 0 && m->evicted_at < 0)
 			m->evicted_at = now;
-		/* An eviction that became due after the partition began could only
-		 * have gone ahead on evidence from inside it. */
+		/* An eviction that became due once no answer sent before the
+		 * partition could still arrive could only have gone ahead on
+		 * evidence from inside it. */
 		if (s->partition && s->w.cfg.mass_outage_threshold > 0 &&
-		    (q = strstr(message, ", ")) && (q = strrchr(message, ',')) &&
-		    now - strtoll(q + 2, NULL, 10) >= s->partition_at)
+		    (q = strrchr(message, ',')) &&
+		    now - strtoll(q + 2, NULL, 10) >= s->partition_at + s->w.cfg.probe_timeout_ms)
 			violate(s, "no eviction during a partition", "%s: %s", object, message);
-		if (m && m->was_ready && !m->hard_fault && !s->partition && !m->lost_probe)
+		if (m && m->was_ready && !m->hard_fault && !s->partition && !m->lost_probe &&
+		    !m->planned)
 			violate(s, "no false positive", "%s: %s though the cluster answers",
 				object, message);
 		for (b = 0; b < s->w.bindings.n; b++) {
@@ -748,8 +786,8 @@ static void summary(struct sim *s)
 			       tb_world_binding_name(&s->w.bindings.v[i], name, sizeof(name)),
 			       s->ready_total[i], s->w.bindings.v[i].obj.spec.replicas);
 	}
-	tb_strbuf_addf(&sb, "  evictions: %zu, from clusters whose workloads still ran: %zu\n",
-		       rep->evictions, rep->false_evictions);
+	tb_strbuf_addf(&sb, "  evictions: %zu, unplanned ones from clusters whose workloads "
+		       "still ran: %zu\n", rep->evictions, rep->false_evictions);
 	tb_strbuf_addf(&sb, "  invariants: %s\n", rep->violation ? rep->violation : "all held");
 	if (s->o->json) {
 		json_t *root = json_pack("{s:s,s:I,s:O,s:{s:o,s:I,s:I},s:s?}", "scenario",

@@ -235,29 +235,29 @@ static void test_failover__cluster_taints(void **state)
 	(void)state;
 	tb_config_init(&c);	/* eviction timeout 30 s */
 	memset(&cl, 0, sizeof(cl));
-	assert_true(tb_taint_sync(&cl.spec, TB_READY_NONE, 0, &c, true, 0));
+	assert_true(tb_taint_sync(&cl.spec, TB_READY_NONE, 0, 0, &c, true, 0));
 	assert_string_equal(taints_str(&cl.spec, buf, sizeof(buf)), "not-ready:NoSchedule");
-	assert_true(tb_taint_sync(&cl.spec, TB_READY_TRUE, 0, &c, true, 1000));
+	assert_true(tb_taint_sync(&cl.spec, TB_READY_TRUE, 0, 0, &c, true, 1000));
 	assert_int_equal(cl.spec.taints.n, 0);
 	/* Not ready at 100 s: NoSchedule now, NoExecute after 30 s. */
-	assert_true(tb_taint_sync(&cl.spec, TB_READY_FALSE, 100 * S, &c, true, 100 * S));
+	assert_true(tb_taint_sync(&cl.spec, TB_READY_FALSE, 100 * S, 0, &c, true, 100 * S));
 	assert_string_equal(taints_str(&cl.spec, buf, sizeof(buf)), "not-ready:NoSchedule");
 	assert_int_equal(cl.spec.taints.v[0].time_added, 100 * S);
-	assert_int_equal(tb_taint_next_ms(&cl.spec, TB_READY_FALSE, 100 * S, &c, 110 * S), 20 * S + 1);
-	assert_false(tb_taint_sync(&cl.spec, TB_READY_FALSE, 100 * S, &c, true, 130 * S));
+	assert_int_equal(tb_taint_next_ms(&cl.spec, TB_READY_FALSE, 100 * S, 0, &c, 110 * S), 20 * S + 1);
+	assert_false(tb_taint_sync(&cl.spec, TB_READY_FALSE, 100 * S, 0, &c, true, 130 * S));
 	/* Mass outage: the NoExecute taint is held back. */
-	assert_false(tb_taint_sync(&cl.spec, TB_READY_FALSE, 100 * S, &c, false, 131 * S));
-	assert_true(tb_taint_sync(&cl.spec, TB_READY_FALSE, 100 * S, &c, true, 131 * S));
+	assert_false(tb_taint_sync(&cl.spec, TB_READY_FALSE, 100 * S, 0, &c, false, 131 * S));
+	assert_true(tb_taint_sync(&cl.spec, TB_READY_FALSE, 100 * S, 0, &c, true, 131 * S));
 	assert_string_equal(taints_str(&cl.spec, buf, sizeof(buf)),
 			    "not-ready:NoSchedule,not-ready:NoExecute");
 	assert_int_equal(cl.spec.taints.v[0].time_added, 100 * S);	/* kept */
 	assert_int_equal(cl.spec.taints.v[1].time_added, 131 * S);
-	assert_int_equal(tb_taint_next_ms(&cl.spec, TB_READY_FALSE, 100 * S, &c, 140 * S), 0);
+	assert_int_equal(tb_taint_next_ms(&cl.spec, TB_READY_FALSE, 100 * S, 0, &c, 140 * S), 0);
 	/* Unknown swaps the keys. */
-	assert_true(tb_taint_sync(&cl.spec, TB_READY_UNKNOWN, 150 * S, &c, true, 150 * S));
+	assert_true(tb_taint_sync(&cl.spec, TB_READY_UNKNOWN, 150 * S, 0, &c, true, 150 * S));
 	assert_string_equal(taints_str(&cl.spec, buf, sizeof(buf)),
 			    "not-ready:NoExecute,unreachable:NoSchedule");
-	assert_true(tb_taint_sync(&cl.spec, TB_READY_UNKNOWN, 150 * S, &c, true, 181 * S));
+	assert_true(tb_taint_sync(&cl.spec, TB_READY_UNKNOWN, 150 * S, 0, &c, true, 181 * S));
 	assert_string_equal(taints_str(&cl.spec, buf, sizeof(buf)),
 			    "unreachable:NoSchedule,unreachable:NoExecute");
 	/* Recovery removes them all, but leaves a user's own taint. */
@@ -266,8 +266,17 @@ static void test_failover__cluster_taints(void **state)
 	cl.spec.taints.v[2].key = tb_strdup("cluster.karmada.io/maintenance");
 	cl.spec.taints.v[2].effect = tb_strdup("NoSchedule");
 	cl.spec.taints.n = 3;
-	assert_true(tb_taint_sync(&cl.spec, TB_READY_TRUE, 200 * S, &c, true, 200 * S));
+	assert_true(tb_taint_sync(&cl.spec, TB_READY_TRUE, 200 * S, 0, &c, true, 200 * S));
 	assert_string_equal(taints_str(&cl.spec, buf, sizeof(buf)), "maintenance:NoSchedule");
+	/* A cluster that still answers now and then (last answer at 290 s) is
+	 * not tainted NoExecute until it has been silent twice the timeout. */
+	assert_true(tb_taint_sync(&cl.spec, TB_READY_FALSE, 280 * S, 290 * S, &c, true, 311 * S));
+	assert_string_equal(taints_str(&cl.spec, buf, sizeof(buf)),
+			    "maintenance:NoSchedule,not-ready:NoSchedule");
+	assert_false(tb_taint_sync(&cl.spec, TB_READY_FALSE, 280 * S, 290 * S, &c, true, 350 * S));
+	assert_int_equal(tb_taint_next_ms(&cl.spec, TB_READY_FALSE, 280 * S, 290 * S, &c, 350 * S),
+			 350 * S + 1 - 350 * S);
+	assert_true(tb_taint_sync(&cl.spec, TB_READY_FALSE, 280 * S, 290 * S, &c, true, 351 * S));
 	tb_schema_release(&tb_cluster_schema, &cl);
 }
 
