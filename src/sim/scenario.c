@@ -208,8 +208,9 @@ int tb_scenario_load(const struct tb_docs *docs, struct tb_scenario *sc, struct 
 	    strcmp(json_string_value(json_object_get(sj, "apiVersion")), "sim.tugboat.io/v1alpha1"))
 		return tb_error(err, TB_EINVAL, "the Scenario's apiVersion must be "
 				"sim.tugboat.io/v1alpha1");
-	if (tb_schema_decode(&doc_schema, sj, &doc, &p, errs, NULL) < 0)
-		goto out;
+	/* Go on after decoding errors: every other problem is worth reporting
+	 * too, and everything below copes with missing fields. */
+	tb_schema_decode(&doc_schema, sj, &doc, &p, errs, NULL);
 	sc->name = tb_strdup(doc.metadata.name ? doc.metadata.name : "scenario");
 	sc->step_ms = 10;
 	tb_path_set(&p, "spec");
@@ -332,7 +333,6 @@ int tb_scenario_load(const struct tb_docs *docs, struct tb_scenario *sc, struct 
 			errs->v[k].field = tb_strbuf_detach(&sb, NULL);
 		}
 	}
-out:
 	tb_schema_release(&doc_schema, &doc);
 	return errs->n == before ? 0 : -TB_EINVAL;
 }
