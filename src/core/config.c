@@ -37,7 +37,7 @@ static const struct setting settings[] = {
 	S("cluster-failure-threshold", K_DURATION, failure_threshold_ms,
 	  "threshold detector: a failure must last this long to count"),
 	S("failover-eviction-timeout", K_DURATION, eviction_timeout_ms,
-	  "unhealthy this long after the NoSchedule taint: add the NoExecute taint"),
+	  "unhealthy this long (and silent twice this long): add the NoExecute taint"),
 	S("cluster-taint-eviction-retry-frequency", K_DURATION, eviction_retry_ms,
 	  "how often failed or held evictions are retried"),
 	S("graceful-eviction-timeout", K_DURATION, graceful_eviction_timeout_ms,
