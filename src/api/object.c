@@ -3,6 +3,7 @@
 #include "api/object.h"
 #include "api/binding.h"
 #include "api/cluster.h"
+#include "api/taintpolicy.h"
 #include "api/template.h"
 #include "api/work.h"
 #include "lib/mem.h"
@@ -51,6 +52,12 @@ static void binding_validate(const void *t, const struct tb_kind *k, struct tb_e
 	tb_binding_validate(t, k->namespaced, e);
 }
 
+static void taint_policy_validate(const void *t, const struct tb_kind *k, struct tb_errs *e)
+{
+	(void)k;
+	tb_taint_policy_validate(t, e);
+}
+
 static void work_validate(const void *t, const struct tb_kind *k, struct tb_errs *e)
 {
 	(void)k;
@@ -71,6 +78,9 @@ const struct tb_kind tb_kinds[] = {
 	KARMADA("policy.karmada.io", "v1alpha1", "ClusterPropagationPolicy",
 		"clusterpropagationpolicies", "clusterpropagationpolicy", false,
 		&tb_policy_schema, policy_default, policy_validate, "cpp"),
+	KARMADA("policy.karmada.io", "v1alpha1", "ClusterTaintPolicy", "clustertaintpolicies",
+		"clustertaintpolicy", false, &tb_taint_policy_schema, NULL, taint_policy_validate,
+		NULL),
 	KARMADA("work.karmada.io", "v1alpha2", "ResourceBinding", "resourcebindings",
 		"resourcebinding", true, &tb_binding_schema, binding_default, binding_validate,
 		"rb"),
@@ -120,7 +130,7 @@ static void unknown_kind(const char *api_version, const char *kind, struct tb_er
 	tb_strbuf_addquoted(&sb, kind);
 	tb_errs_add(errs, TB_FE_NOT_SUPPORTED, p.buf, sb.buf,
 		    "no kind \"%s\" is served in version \"%s\" (Tugboat serves Karmada's "
-		    "Cluster, PropagationPolicy, ClusterPropagationPolicy, ResourceBinding, "
+		    "Cluster, PropagationPolicy, ClusterPropagationPolicy, ClusterTaintPolicy, ResourceBinding, "
 		    "ClusterResourceBinding and Work, and Deployment, Job, Service, ConfigMap, "
 		    "Secret and Namespace templates)", kind, api_version);
 	tb_strbuf_release(&sb);
@@ -256,6 +266,7 @@ SAME_HEAD(struct tb_cluster);
 SAME_HEAD(struct tb_policy);
 SAME_HEAD(struct tb_binding);
 SAME_HEAD(struct tb_work);
+SAME_HEAD(struct tb_taint_policy);
 
 static const char *meta_str(const struct tb_object *o, const char *key)
 {

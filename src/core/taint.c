@@ -1,6 +1,8 @@
 /* Cluster taints, mass-outage trigger and eviction rate limit (taint.h). */
 #include "core/taint.h"
 #include "api/policy.h"
+#include "api/taintpolicy.h"
+#include "core/affinity.h"
 #include "lib/mem.h"
 
 #include <math.h>
@@ -106,6 +108,59 @@ int64_t tb_taint_next_ms(const struct tb_cluster_spec *s, enum tb_ready ready,
 	if (has(s, key, "NoExecute"))
 		return 0;
 	return at > now_ms ? at - now_ms : 1;
+}
+
+/* Karmada's conditionMatches: every match condition holds for the cluster's
+ * condition of that type; a condition type the cluster does not have fails
+ * either operator. */
+static bool conditions_match(const struct tb_cluster *c, const struct tb_match_condition *m,
+			     size_t n)
+{
+	const struct tb_condition *cond;
+	size_t i;
+	bool in;
+
+	if (!n)
+		return false;
+	for (i = 0; i < n; i++) {
+		cond = tb_condition_find(c->status.conditions.v, c->status.conditions.n,
+					 m[i].condition_type);
+		if (!cond || !cond->status)
+			return false;
+		in = tb_strvec_has(&m[i].status_values, cond->status);
+		if (!strcmp(m[i].operator_, "In") ? !in : in)
+			return false;
+	}
+	return true;
+}
+
+bool tb_taint_policies_apply(const struct tb_taint_policy *const *policies, size_t n,
+			     struct tb_cluster *c, int64_t now_ms)
+{
+	bool changed = false;
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		const struct tb_taint_policy_spec *s = &policies[i]->spec;
+
+		if (s->target_clusters && !tb_affinity_matches(c, s->target_clusters))
+			continue;
+		if (conditions_match(c, s->add_on_conditions.v, s->add_on_conditions.n)) {
+			for (k = 0; k < s->taints.n; k++) {
+				if (has(&c->spec, s->taints.v[k].key, s->taints.v[k].effect))
+					continue;
+				add(&c->spec, s->taints.v[k].key, s->taints.v[k].effect, now_ms);
+				if (s->taints.v[k].value)
+					c->spec.taints.v[c->spec.taints.n - 1].value =
+						tb_strdup(s->taints.v[k].value);
+				changed = true;
+			}
+		}
+		if (conditions_match(c, s->remove_on_conditions.v, s->remove_on_conditions.n))
+			for (k = 0; k < s->taints.n; k++)
+				changed |= del(&c->spec, s->taints.v[k].key, s->taints.v[k].effect);
+	}
+	return changed;
 }
 
 bool tb_outage_active(size_t unhealthy, size_t total, const struct tb_failover_config *c)

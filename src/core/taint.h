@@ -31,6 +31,15 @@ int64_t tb_taint_next_ms(const struct tb_cluster_spec *spec, enum tb_ready ready
 			 int64_t transition_ms, int64_t last_ok_ms,
 			 const struct tb_failover_config *c, int64_t now_ms);
 
+/* ClusterTaintPolicies (current Karmada) applied to one cluster, in the
+ * order given (the caller sorts by creation time): when all addOnConditions
+ * match the cluster's conditions the policy's taints are added (timeAdded
+ * now), when all removeOnConditions match they are removed; empty condition
+ * lists never match. Returns true when the taints changed. */
+struct tb_taint_policy;
+bool tb_taint_policies_apply(const struct tb_taint_policy *const *policies, size_t n,
+			     struct tb_cluster *c, int64_t now_ms);
+
 /* Mass-outage protection: more than the threshold share of at least
  * min-clusters clusters unhealthy at once (Kubernetes' zone disruption idea:
  * when that many look dead, the control plane's own view is the likely fault). */

@@ -74,7 +74,8 @@ static void sync_taints(struct tb_world *w, struct tb_wcluster *c, int64_t now)
 		since = w->outage_released_ms + w->cfg.success_threshold_ms;
 	taint_strings(&c->obj.spec, &before);
 	if (tb_taint_sync(&c->obj.spec, c->health.ready, since, c->health.last_ok_ms, &w->cfg,
-			  !w->outage, now)) {
+			  !w->outage, now) |
+	    tb_taint_policies_apply(w->taint_policies.v, w->taint_policies.n, &c->obj, now)) {
 		taint_strings(&c->obj.spec, &after);
 		for (i = 0; i < after.n; i++)
 			if (!tb_strvec_has(&before, after.v[i]))

@@ -30,6 +30,7 @@ void tb_world_release(struct tb_world *w)
 		tb_free(b->pending.v);
 	}
 	tb_free(w->bindings.v);
+	tb_free(w->taint_policies.v);
 	tb_sched_snapshot_release(&w->snap);
 	tb_free(w->snap_clusters);
 	memset(w, 0, sizeof(*w));

@@ -57,6 +57,7 @@ struct tb_world {
 	struct tb_failover_config cfg;
 	TB_VEC(struct tb_wcluster) clusters;
 	TB_VEC(struct tb_wbinding) bindings;
+	TB_VEC(const struct tb_taint_policy *) taint_policies;	/* borrowed, by creation */
 	bool outage;			/* mass-outage protection engaged */
 	int64_t outage_released_ms;	/* when it last released, 0 if never */
 	struct tb_ratelimit evict_rate;

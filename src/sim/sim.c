@@ -4,6 +4,7 @@
  * invariants are checked. Members are simple on purpose: an API that answers
  * (or not) and replicas that become ready after a delay where they fit. */
 #include "sim/sim.h"
+#include "api/taintpolicy.h"
 #include "core/detect.h"
 #include "core/evict.h"
 #include "core/toleration.h"
@@ -41,6 +42,12 @@ struct workload {
 	int64_t cpu, mem;		/* per replica */
 };
 
+/* One failure of one member, from its start to its recovery (or the end). */
+struct incident {
+	size_t member;
+	int64_t at, detected, evicted;	/* -1: did not happen */
+};
+
 struct eviction {
 	size_t b;
 	char *cluster;
@@ -69,6 +76,8 @@ struct sim {
 	size_t fault_i;
 	struct tb_policy **policies;	/* borrowed from the scenario objects */
 	size_t npolicies;
+	struct incident *inc;
+	size_t ninc, ainc;
 };
 
 /* ---- output ------------------------------------------------------------------ */
@@ -226,6 +235,17 @@ static void operator_taint(struct sim *s, const struct tb_sim_fault *f)
 	s->dirty = true;
 }
 
+static void close_incident(struct sim *s, size_t i)
+{
+	const struct member *m = &s->m[i];
+
+	TB_GROW(s->inc, s->ainc, s->ninc + 1);
+	s->inc[s->ninc].member = i;
+	s->inc[s->ninc].at = m->fault_at;
+	s->inc[s->ninc].detected = m->detected_at;
+	s->inc[s->ninc++].evicted = m->evicted_at;
+}
+
 static void apply_faults(struct sim *s)
 {
 	char msg[200];
@@ -258,6 +278,8 @@ static void apply_faults(struct sim *s)
 		m->jitter = f->jitter_ms;
 		m->period = f->period_ms;
 		if (f->kind == TB_FAULT_RECOVER) {
+			if (m->fault_at >= 0)
+				close_incident(s, (size_t)f->cluster);
 			m->fault_at = -1;
 			snprintf(msg, sizeof(msg), "recovered");
 		} else {
@@ -710,9 +732,16 @@ static void setup(struct sim *s)
 		s->m[i].next_probe = (int64_t)(rnd(s) % (uint64_t)sc->cfg.probe_period_ms);
 	}
 	s->policies = tb_calloc(sc->nobjects + 1, sizeof(*s->policies));
-	for (i = 0; i < sc->nobjects; i++)
+	for (i = 0; i < sc->nobjects; i++) {
 		if (sc->objects[i].kind && sc->objects[i].kind->schema == &tb_policy_schema)
 			s->policies[s->npolicies++] = sc->objects[i].typed;
+		/* ClusterTaintPolicies apply in file order (all created at once). */
+		if (sc->objects[i].kind && sc->objects[i].kind->schema == &tb_taint_policy_schema) {
+			s->w.taint_policies.v = tb_realloc(s->w.taint_policies.v,
+				(s->w.taint_policies.n + 1) * sizeof(*s->w.taint_policies.v));
+			s->w.taint_policies.v[s->w.taint_policies.n++] = sc->objects[i].typed;
+		}
+	}
 	/* The detector: each template gets a binding from the first policy (in
 	 * priority order, then file order) that selects it. */
 	for (i = 0; i < sc->nobjects; i++) {
@@ -755,30 +784,28 @@ static void summary(struct sim *s)
 
 	rep->worst_detection_ms = rep->worst_recovery_ms = -1;
 	tb_strbuf_addf(&sb, "\nsummary (%s, seed %" PRIu64 ")\n", s->sc->name, s->o->seed);
-	for (i = 0; i < s->w.clusters.n; i++) {
-		struct member *m = &s->m[i];
-		if (m->fault_at < 0 && !m->hard_fault)
-			continue;
-		if (m->fault_at < 0)
-			continue;
-		tb_strbuf_addf(&sb, "  %s: failed at %" PRId64 ".%03" PRId64 "s", m->def->name,
-			       m->fault_at / 1000, m->fault_at % 1000);
-		if (m->detected_at >= 0) {
-			tb_strbuf_addf(&sb, ", detected after %" PRId64 "ms",
-				       m->detected_at - m->fault_at);
-			if (m->detected_at - m->fault_at > rep->worst_detection_ms)
-				rep->worst_detection_ms = m->detected_at - m->fault_at;
+	for (i = 0; i < s->w.clusters.n; i++)
+		if (s->m[i].fault_at >= 0)
+			close_incident(s, i);
+	for (i = 0; i < s->ninc; i++) {
+		const struct incident *in = &s->inc[i];
+
+		tb_strbuf_addf(&sb, "  %s: failed at %" PRId64 ".%03" PRId64 "s",
+			       s->m[in->member].def->name, in->at / 1000, in->at % 1000);
+		if (in->detected >= 0) {
+			tb_strbuf_addf(&sb, ", detected after %" PRId64 "ms", in->detected - in->at);
+			if (in->detected - in->at > rep->worst_detection_ms)
+				rep->worst_detection_ms = in->detected - in->at;
 		} else {
 			tb_strbuf_adds(&sb, ", not detected");
 		}
-		if (m->evicted_at >= 0)
-			tb_strbuf_addf(&sb, ", first eviction after %" PRId64 "ms",
-				       m->evicted_at - m->fault_at);
+		if (in->evicted >= 0)
+			tb_strbuf_addf(&sb, ", first eviction after %" PRId64 "ms", in->evicted - in->at);
 		tb_strbuf_addch(&sb, '\n');
-		json_array_append_new(faults, json_pack("{s:s,s:I,s:I,s:I}", "cluster", m->def->name,
-			"failed_ms", (json_int_t)m->fault_at,
-			"detection_ms", (json_int_t)(m->detected_at >= 0 ? m->detected_at - m->fault_at : -1),
-			"eviction_ms", (json_int_t)(m->evicted_at >= 0 ? m->evicted_at - m->fault_at : -1)));
+		json_array_append_new(faults, json_pack("{s:s,s:I,s:I,s:I}", "cluster",
+			s->m[in->member].def->name, "failed_ms", (json_int_t)in->at,
+			"detection_ms", (json_int_t)(in->detected >= 0 ? in->detected - in->at : -1),
+			"eviction_ms", (json_int_t)(in->evicted >= 0 ? in->evicted - in->at : -1)));
 	}
 	for (i = 0; i < s->w.bindings.n; i++) {
 		char name[300];
@@ -878,6 +905,7 @@ void tb_sim_run(const struct tb_scenario *sc, const struct tb_sim_opts *o, struc
 	tb_free(s.ev);
 	tb_free(s.ready_total);
 	tb_free(s.policies);
+	tb_free(s.inc);
 	tb_free(s.m);
 	json_decref(s.events);
 	tb_world_release(&s.w);

@@ -63,6 +63,14 @@ test_expect_success 'control-plane partition: protection engages, nothing is evi
 	expect_contains out "invariants: all held"
 '
 
+test_expect_success 'a ClusterTaintPolicy taints a not-ready cluster and its taint evicts' '
+	tugctl sim -f "$SIM/cluster-taint-policy.yaml" >out &&
+	expect_contains out "+example.com/not-ready:NoExecute" &&
+	expect_contains out "evicted from member1" &&
+	expect_contains out "-example.com/not-ready:NoExecute" &&
+	expect_contains out "invariants: all held"
+'
+
 test_expect_success 'Karmada defaults: the same failure takes minutes' '
 	tugctl sim -f "$SIM/karmada-defaults.yaml" -q >out &&
 	ev=$(sed -n "s/.*first eviction after \([0-9]*\)ms.*/\1/p" out) &&

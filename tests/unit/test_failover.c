@@ -8,6 +8,7 @@
 #include "core/health.h"
 #include "core/taint.h"
 #include "core/taintmgr.h"
+#include "api/taintpolicy.h"
 
 #include <math.h>
 
@@ -280,6 +281,68 @@ static void test_failover__cluster_taints(void **state)
 	tb_schema_release(&tb_cluster_schema, &cl);
 }
 
+/* ---- ClusterTaintPolicy ------------------------------------------------------------ */
+
+static void test_failover__cluster_taint_policy(void **state)
+{
+	static const char text[] =
+		"apiVersion: policy.karmada.io/v1alpha1\nkind: ClusterTaintPolicy\n"
+		"metadata: {name: p}\nspec:\n  targetClusters: {clusterNames: [m1]}\n"
+		"  addOnConditions: [{conditionType: Ready, operator: NotIn, statusValues: [\"True\"]}]\n"
+		"  removeOnConditions: [{conditionType: Ready, operator: In, statusValues: [\"True\"]}]\n"
+		"  taints: [{key: a, effect: NoExecute, value: v}, {key: b, effect: NoSchedule}]\n";
+	const struct tb_taint_policy *pols[1];
+	struct tb_cluster cl;
+	struct tb_object o;
+	char *got;
+
+	(void)state;
+	got = tu_check(text, &o, 0, NULL);
+	assert_string_equal(got, "");
+	tb_free(got);
+	pols[0] = o.typed;
+	memset(&cl, 0, sizeof(cl));
+	cl.metadata.name = tb_strdup("m1");
+	/* No Ready condition at all: neither list matches. */
+	assert_false(tb_taint_policies_apply(pols, 1, &cl, 5 * S));
+	cl.status.conditions.v = tb_calloc(1, sizeof(struct tb_condition));
+	cl.status.conditions.n = 1;
+	cl.status.conditions.v[0].type = tb_strdup("Ready");
+	cl.status.conditions.v[0].status = tb_strdup("False");
+	assert_true(tb_taint_policies_apply(pols, 1, &cl, 5 * S));
+	assert_int_equal(cl.spec.taints.n, 2);
+	assert_string_equal(cl.spec.taints.v[0].value, "v");
+	assert_int_equal(cl.spec.taints.v[0].time_added, 5 * S);
+	assert_false(tb_taint_policies_apply(pols, 1, &cl, 6 * S));	/* already there */
+	tb_free(cl.status.conditions.v[0].status);
+	cl.status.conditions.v[0].status = tb_strdup("True");
+	assert_true(tb_taint_policies_apply(pols, 1, &cl, 7 * S));
+	assert_int_equal(cl.spec.taints.n, 0);
+	/* Other clusters are not targeted. */
+	tb_free(cl.metadata.name);
+	cl.metadata.name = tb_strdup("m2");
+	tb_free(cl.status.conditions.v[0].status);
+	cl.status.conditions.v[0].status = tb_strdup("Unknown");
+	assert_false(tb_taint_policies_apply(pols, 1, &cl, 8 * S));
+	tb_schema_release(&tb_cluster_schema, &cl);
+	tb_object_release(&o);
+
+	tu_expect_error("apiVersion: policy.karmada.io/v1alpha1\nkind: ClusterTaintPolicy\n"
+			"metadata: {name: p}\nspec:\n  taints: [{key: a, effect: NoExecute}, "
+			"{key: a, effect: NoExecute}]\n",
+			"spec.taints[0]: Duplicate value: \"Duplicate taint with the same key(a) and "
+			"effect(NoExecute) is not allowed\"");
+	tu_expect_error("apiVersion: policy.karmada.io/v1alpha1\nkind: ClusterTaintPolicy\n"
+			"metadata: {name: p}\nspec:\n  addOnConditions: [{conditionType: Ready, "
+			"operator: Exists, statusValues: [Maybe]}]\n  taints: [{key: a, effect: Evict}]\n",
+			"spec.addOnConditions[0].operator: Unsupported value: \"Exists\": supported "
+			"values: \"In\", \"NotIn\"\n"
+			"spec.addOnConditions[0].statusValues[0]: Unsupported value: \"Maybe\": "
+			"supported values: \"True\", \"False\", \"Unknown\"\n"
+			"spec.taints[0].effect: Unsupported value: \"Evict\": supported values: "
+			"\"NoSchedule\", \"NoExecute\"");
+}
+
 /* ---- taint manager ----------------------------------------------------------------- */
 
 static void test_failover__taint_manager(void **state)
@@ -489,6 +552,7 @@ int main(void)
 		cmocka_unit_test(test_failover__phi_detector),
 		cmocka_unit_test(test_failover__adaptive_timeout),
 		cmocka_unit_test(test_failover__cluster_taints),
+		cmocka_unit_test(test_failover__cluster_taint_policy),
 		cmocka_unit_test(test_failover__taint_manager),
 		cmocka_unit_test(test_failover__graceful_eviction),
 		cmocka_unit_test(test_failover__outage_and_rate),
