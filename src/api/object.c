@@ -109,6 +109,19 @@ const struct tb_kind *tb_kind_find(const char *api_version, const char *kind)
 	return NULL;
 }
 
+bool tb_kind_has_status(const struct tb_kind *k)
+{
+	static const char *const without[] = {
+		"PropagationPolicy", "ClusterPropagationPolicy", "ClusterTaintPolicy",
+		"ConfigMap", "Secret", NULL
+	};
+
+	for (size_t i = 0; without[i]; i++)
+		if (!strcmp(k->kind, without[i]))
+			return false;
+	return true;
+}
+
 static void unknown_kind(const char *api_version, const char *kind, struct tb_errs *errs)
 {
 	const char *versions[8];

@@ -29,6 +29,9 @@ struct tb_kind {
 extern const struct tb_kind tb_kinds[];		/* ends with { .kind = NULL } */
 
 const struct tb_kind *tb_kind_find(const char *api_version, const char *kind);
+/* Whether the kind has a status subresource (as in Karmada's CRDs and kube):
+ * then status is written only through it, and spec only through the object. */
+bool tb_kind_has_status(const struct tb_kind *k);
 
 struct tb_object {
 	const struct tb_kind *kind;

@@ -139,6 +139,12 @@ bool tb_evict_keeps(const struct tb_binding_spec *spec, const char *cluster)
 	for (i = 0; i < spec->clusters.n; i++)
 		if (spec->clusters.v[i].name && !strcmp(spec->clusters.v[i].name, cluster))
 			return true;
+	/* A dependency (ConfigMap, Secret) stays where a binding that needs it runs. */
+	for (i = 0; i < spec->required_by.n; i++)
+		for (size_t k = 0; k < spec->required_by.v[i].clusters.n; k++)
+			if (spec->required_by.v[i].clusters.v[k].name &&
+			    !strcmp(spec->required_by.v[i].clusters.v[k].name, cluster))
+				return true;
 	for (i = 0; i < spec->graceful_eviction_tasks.n; i++) {
 		const struct tb_eviction_task *t = &spec->graceful_eviction_tasks.v[i];
 		if (t->from_cluster && !strcmp(t->from_cluster, cluster) &&

@@ -48,8 +48,9 @@ bool tb_purge_graciously(const char *mode);	/* Graciously | Gracefully | unset *
 int64_t tb_evict_assess(struct tb_binding *b, int64_t now_ms, int64_t timeout_ms,
 			void *removed, bool (*trusted)(void *ctx, const char *cluster), void *ctx);
 
-/* Clusters that still hold the workload: spec.clusters plus evicting
- * clusters whose purge mode keeps replicas (ObtainBindingSpecExistingClusters). */
+/* Clusters that still hold the workload: spec.clusters, the clusters of the
+ * bindings that require it (spec.requiredBy), and evicting clusters whose
+ * purge mode keeps replicas (ObtainBindingSpecExistingClusters). */
 bool tb_evict_keeps(const struct tb_binding_spec *spec, const char *cluster);
 
 #endif

@@ -45,7 +45,10 @@ const struct tb_taint *tb_taint_untolerated(const struct tb_taint *taints, size_
 
 void tb_taint_string(const struct tb_taint *t, struct tb_strbuf *out)
 {
-	if (*s(t->value))
+	/* Taint.ToString(): a taint with neither value nor effect is its key. */
+	if (!*s(t->value) && !*s(t->effect))
+		tb_strbuf_adds(out, s(t->key));
+	else if (*s(t->value))
 		tb_strbuf_addf(out, "%s=%s:%s", s(t->key), t->value, s(t->effect));
 	else
 		tb_strbuf_addf(out, "%s:%s", s(t->key), s(t->effect));

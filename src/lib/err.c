@@ -16,6 +16,7 @@ static const char *const tb_errstr[_TB_E_MAX] = {
 	[TB_EIO] = "input/output error",
 	[TB_ECONFLICT] = "conflict",
 	[TB_EUNSUPP] = "not supported",
+	[TB_EGONE] = "gone",
 };
 
 const char *tb_strerror(int rc)

@@ -20,6 +20,7 @@ enum {
 	TB_EIO,		/* read/write failure */
 	TB_ECONFLICT,	/* optimistic concurrency conflict */
 	TB_EUNSUPP,	/* not supported (yet) */
+	TB_EGONE,	/* asked for history that is no longer kept */
 	_TB_E_MAX
 };
 

@@ -4,7 +4,8 @@
 # starts is registered with test_track_pid and killed on exit.
 set -u
 
-TB_SRC=${TB_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+TB_SRC=${TB_SRC:-$(dirname "$0")/../..}
+TB_SRC=$(cd "$TB_SRC" && pwd)
 TB_BIN=${TB_BIN:-$TB_SRC/build}
 TB_BIN=$(cd "$TB_BIN" && pwd)
 PATH="$TB_BIN:$PATH"
@@ -15,16 +16,18 @@ test_count=0
 test_failed=0
 test_pids=""
 
+# PIDs go to a file: tests run in subshells and may start processes too.
 test_track_pid() {
-	test_pids="$test_pids $1"
+	echo "$1" >>"$TRASH/.pids"
 }
 
 test_cleanup() {
+	test_pids=$(cat "$TRASH/.pids" 2>/dev/null)
 	for pid in $test_pids; do
 		kill "$pid" 2>/dev/null
 	done
 	for pid in $test_pids; do
-		wait "$pid" 2>/dev/null
+		while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
 	done
 	rm -rf "$TRASH"
 }
@@ -33,6 +36,8 @@ trap test_cleanup EXIT
 # test_expect_success TITLE BODY: BODY runs in a subshell with errexit, in $TRASH.
 test_expect_success() {
 	test_count=$((test_count + 1))
+	# The tugd a previous test (re)started, if any.
+	[ -f "$TRASH/.tugd" ] && . "$TRASH/.tugd"
 	if (cd "$TRASH" && set -e && eval "$2") >"$TRASH/.out" 2>&1; then
 		echo "ok $test_count - $1"
 	else
@@ -69,5 +74,60 @@ expect_code() {
 	if [ "$got" -ne "$want" ]; then
 		echo "expected exit code $want, got $got from: $*"
 		return 1
+	fi
+}
+
+# kubectl with the tests' own home (discovery cache) and tugd's kubeconfig.
+HOME=$TRASH
+export HOME
+
+# start_tugd DIR [FLAGS...]: starts tugd on a free port with its data in DIR,
+# waits until it serves, and sets TUGD_PID, TUGD_URL and KUBECONFIG.
+start_tugd() {
+	dir=$1
+	shift
+	mkdir -p "$dir"
+	rm -f "$dir/kubeconfig"
+	touch "$dir/tugd.log"
+	from=$(($(wc -l <"$dir/tugd.log") + 1))
+	tugd --data "$dir" --listen 127.0.0.1:0 "$@" >>"$dir/tugd.log" 2>&1 &
+	TUGD_PID=$!
+	test_track_pid $TUGD_PID
+	i=0
+	while ! tail -n +$from "$dir/tugd.log" | grep -q "serving the API on"; do
+		i=$((i + 1))
+		if [ $i -gt 200 ] || ! kill -0 $TUGD_PID 2>/dev/null; then
+			echo "tugd did not start:"
+			cat "$dir/tugd.log"
+			return 1
+		fi
+		sleep 0.05
+	done
+	TUGD_URL=$(tail -n +$from "$dir/tugd.log" |
+		sed -n 's/.*serving the API on \(http:[^ ]*\).*/\1/p')
+	KUBECONFIG=$dir/kubeconfig
+	export KUBECONFIG TUGD_URL TUGD_PID
+	printf 'TUGD_PID=%s\nTUGD_URL=%s\nKUBECONFIG=%s\n' "$TUGD_PID" "$TUGD_URL" \
+		"$KUBECONFIG" >"$TRASH/.tugd"
+}
+
+# stop_tugd [SIGNAL]: stops the tugd started last and waits for it.
+stop_tugd() {
+	kill -"${1:-TERM}" $TUGD_PID 2>/dev/null
+	wait $TUGD_PID 2>/dev/null
+	i=0
+	while kill -0 $TUGD_PID 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -eq 500 ] && kill -9 $TUGD_PID
+		sleep 0.02
+	done
+}
+
+# kubectl is real kubectl 1.32 (the dispatcher on the PATH picks it from
+# tugd's /version); the tests need it and say so when it is missing.
+require_kubectl() {
+	if ! command -v kubectl >/dev/null; then
+		echo "kubectl is not on the PATH: these tests drive tugd with real kubectl" >&2
+		exit 1
 	fi
 }

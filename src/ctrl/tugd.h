@@ -1,0 +1,24 @@
+/* tugd's controllers on the store: the resource detector (templates matched
+ * by propagation policies get ResourceBindings), the scheduler (bindings get
+ * clusters) and the Work producer (one Work per scheduled cluster). They run
+ * in the API server's event loop, woken by the store's change events and by
+ * timers; they read and write objects through the store like any client, so
+ * kubectl sees every step. */
+#ifndef TB_TUGD_H
+#define TB_TUGD_H
+
+#include <event2/event.h>
+#include <stdint.h>
+
+#include "core/config.h"
+#include "lib/err.h"
+#include "store/store.h"
+
+struct tb_tugd;
+
+int tb_tugd_new(struct tb_tugd **ret, struct event_base *base, struct tb_store *store,
+		const struct tb_failover_config *cfg, int64_t (*now_ms)(void),
+		struct tb_err *err);
+void tb_tugd_free(struct tb_tugd *t);
+
+#endif

@@ -1,0 +1,446 @@
+/* Object requests: get, list, create, update, patch, delete and the status
+ * subresource, with kube-apiserver's semantics where a kubectl user sees them:
+ * server-set metadata (uid, creationTimestamp, generation), resourceVersion
+ * preconditions (409 Conflict), status written only through /status, no-op
+ * updates that change nothing, finalizers that turn a delete into a
+ * deletionTimestamp, and meta/v1 Status errors. Every write goes through the
+ * same admission as `tugctl validate` (decode strictly, default, validate). */
+#include "server/http.h"
+#include "server/apidoc.h"
+#include "server/patch.h"
+#include "server/reqobj.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/codec.h"
+#include "api/selector.h"
+#include "lib/log.h"
+#include "lib/mem.h"
+
+#define TABLE_CT "application/json;as=Table;v=v1;g=meta.k8s.io"
+
+/* ---- small helpers ------------------------------------------------------------- */
+
+static void reply_stored(struct tb_req *q, int code, const struct tb_store_obj *o)
+{
+	json_t *items, *table;
+
+	if (!q->want_table) {
+		tb_reply_text(q, code, "application/json", o->json, o->len);
+		return;
+	}
+	items = json_array();
+	json_array_append_new(items, json_loadb(o->json, o->len, 0, NULL));
+	table = tb_table_for(q->route.kind, items, NULL, q->now_ms, true);
+	tb_reply_json_ct(q, code, TABLE_CT, table);
+	json_decref(items);
+	json_decref(table);
+}
+
+static void reply_conflict(struct tb_req *q, const char *name)
+{
+	char res[160], msg[640];
+
+	tb_route_resource_display(&q->route, res, sizeof(res));
+	snprintf(msg, sizeof(msg), "Operation cannot be fulfilled on %s \"%s\": the object has "
+		 "been modified; please apply your changes to the latest version and try again",
+		 res, name);
+	tb_reply_status(q, 409, "Conflict", msg, tb_req_details(q, name));
+}
+
+static void reply_exists(struct tb_req *q, const char *name)
+{
+	char res[160], msg[640];
+
+	tb_route_resource_display(&q->route, res, sizeof(res));
+	snprintf(msg, sizeof(msg), "%s \"%s\" already exists", res, name);
+	tb_reply_status(q, 409, "AlreadyExists", msg, tb_req_details(q, name));
+}
+
+static void reply_store_error(struct tb_req *q, int rc, const char *name,
+			      const struct tb_err *err)
+{
+	if (rc == -TB_ECONFLICT)
+		reply_conflict(q, name);
+	else if (rc == -TB_EEXIST)
+		reply_exists(q, name);
+	else if (rc == -TB_ENOENT)
+		tb_reply_not_found(q);
+	else
+		tb_reply_status(q, 500, "InternalError", err->msg[0] ? err->msg : tb_strerror(rc),
+				NULL);
+}
+
+static bool dry_run(struct tb_req *q)
+{
+	const char *d = tb_req_query(q, "dryRun");
+
+	return d && !strcmp(d, "All");
+}
+
+/* Writes obj (server metadata already set) unless it is a dry run; replies. */
+static void store_and_reply(struct tb_req *q, json_t *obj, const struct tb_store_obj *cur,
+			    bool create)
+{
+	struct tb_err err = TB_ERR_INIT;
+	const struct tb_store_obj *st;
+	const char *name = tb_reqobj_name(obj);
+	char *text;
+	int rc;
+
+	if (cur && tb_reqobj_same(obj, cur)) {
+		reply_stored(q, 200, cur);	/* a no-op update changes nothing, not even the rv */
+		return;
+	}
+	if (dry_run(q)) {
+		if (cur)
+			tb_reqobj_set_rv(obj, cur->rv);
+		tb_reply_json(q, create ? 201 : 200, obj);
+		return;
+	}
+	text = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	rc = tb_store_put(q->srv->store, q->route.res, tb_reqobj_namespace(obj), name, text,
+			  strlen(text), cur ? cur->rv : 0, create, !create, &st, &err);
+	free(text);
+	if (rc) {
+		reply_store_error(q, rc, name, &err);
+		return;
+	}
+	reply_stored(q, create ? 201 : 200, st);
+}
+
+/* ---- get and list ---------------------------------------------------------------- */
+
+static void handle_get(struct tb_req *q)
+{
+	const struct tb_store_obj *o = tb_store_get(q->srv->store, q->route.res, q->route.ns,
+						    q->route.name);
+
+	if (!o) {
+		tb_reply_not_found(q);
+		return;
+	}
+	reply_stored(q, 200, o);
+}
+
+struct list_ctx {
+	struct tb_label_selector sel;
+	struct tb_fieldsel fs;
+	bool has_sel;
+	size_t limit, n;
+	struct tb_strbuf out;
+	const struct tb_store_obj *last;
+	bool more;
+};
+
+static int list_one(void *data, const struct tb_store_obj *o)
+{
+	struct list_ctx *c = data;
+
+	if (!tb_fieldsel_matches(&c->fs, o->ns, o->name))
+		return 0;
+	if (c->has_sel && !tb_label_selector_matches(&c->sel, o->labels))
+		return 0;
+	if (c->limit && c->n == c->limit) {
+		c->more = true;
+		return 1;
+	}
+	if (c->n++)
+		tb_strbuf_addch(&c->out, ',');
+	tb_strbuf_add(&c->out, o->json, o->len);
+	c->last = o;
+	return 0;
+}
+
+/* Parses labelSelector and fieldSelector; replies 400 and returns false if bad. */
+bool tb_req_selectors(struct tb_req *q, struct tb_label_selector *sel, bool *has_sel,
+		      struct tb_fieldsel *fs)
+{
+	const char *ls = tb_req_query(q, "labelSelector");
+	const char *fsel = tb_req_query(q, "fieldSelector");
+	struct tb_err err = TB_ERR_INIT;
+	char msg[700];
+
+	*has_sel = ls && ls[0];
+	if (*has_sel && tb_label_selector_parse(ls, sel, &err)) {
+		snprintf(msg, sizeof(msg), "unable to parse requirement: %s", err.msg);
+		tb_reply_status(q, 400, "BadRequest", msg, NULL);
+		return false;
+	}
+	if (fsel && tb_fieldsel_parse(fsel, fs, &err)) {
+		tb_reply_status(q, 400, "BadRequest", err.msg, NULL);
+		return false;
+	}
+	return true;
+}
+
+static void handle_list(struct tb_req *q)
+{
+	struct list_ctx c = { .fs = TB_FIELDSEL_INIT, .out = TB_STRBUF_INIT };
+	const char *lim = tb_req_query(q, "limit"), *cont = tb_req_query(q, "continue");
+	const struct tb_kind *k = q->route.kind;
+	char after_ns[254] = "", after_name[254] = "", *tok = NULL;
+	uint64_t rv = tb_store_rv(q->srv->store);
+	struct tb_strbuf body = TB_STRBUF_INIT;
+
+	if (!tb_req_selectors(q, &c.sel, &c.has_sel, &c.fs))
+		goto out;
+	if (lim && lim[0]) {
+		char *end;
+		long long v = strtoll(lim, &end, 10);
+
+		if (*end || v < 0) {
+			tb_reply_status(q, 400, "BadRequest", "limit must be a non-negative integer",
+					NULL);
+			goto out;
+		}
+		c.limit = (size_t)v;
+	}
+	if (cont && cont[0] && tb_reqobj_continue_decode(cont, after_ns, after_name)) {
+		tb_reply_status(q, 400, "BadRequest", "continue key is not valid", NULL);
+		goto out;
+	}
+	tb_store_list(q->srv->store, q->route.res, q->route.ns[0] ? q->route.ns : NULL,
+		      after_ns, after_name[0] ? after_name : NULL, list_one, &c);
+	if (c.more && c.last)
+		tok = tb_reqobj_continue_encode(c.last->ns, c.last->name);
+	if (q->want_table) {
+		json_t *items, *table;
+		char rvs[24];
+
+		tb_strbuf_addf(&body, "[%s]", c.out.len ? c.out.buf : "");
+		items = json_loadb(body.buf, body.len, 0, NULL);
+		snprintf(rvs, sizeof(rvs), "%" PRIu64, rv);
+		table = tb_table_for(k, items, rvs, q->now_ms, true);
+		if (tok)
+			json_object_set_new(json_object_get(table, "metadata"), "continue",
+					    json_string(tok));
+		tb_reply_json_ct(q, 200, TABLE_CT, table);
+		json_decref(items);
+		json_decref(table);
+		goto out;
+	}
+	tb_strbuf_addf(&body, "{\"kind\":\"%sList\",\"apiVersion\":\"%s\",\"metadata\":"
+		       "{\"resourceVersion\":\"%" PRIu64 "\"", k->kind, k->api_version, rv);
+	if (tok)
+		tb_strbuf_addf(&body, ",\"continue\":\"%s\"", tok);
+	tb_strbuf_adds(&body, "},\"items\":[");
+	tb_strbuf_add(&body, c.out.buf ? c.out.buf : "", c.out.len);
+	tb_strbuf_adds(&body, "]}");
+	tb_reply_text(q, 200, "application/json", body.buf, body.len);
+out:
+	tb_free(tok);
+	tb_strbuf_release(&body);
+	tb_strbuf_release(&c.out);
+	tb_schema_release(&tb_label_selector_schema, &c.sel);
+	tb_fieldsel_release(&c.fs);
+}
+
+/* ---- writes ------------------------------------------------------------------------ */
+
+static void handle_create(struct tb_req *q)
+{
+	json_t *obj = tb_reqobj_read(q);
+
+	if (!obj)
+		return;
+	if (!tb_reqobj_prepare(q, obj, NULL, TB_REQOBJ_CREATE))
+		goto out;
+	store_and_reply(q, obj, NULL, true);
+out:
+	json_decref(obj);
+}
+
+static void handle_update(struct tb_req *q)
+{
+	const struct tb_store_obj *cur;
+	json_t *obj = tb_reqobj_read(q);
+
+	if (!obj)
+		return;
+	cur = tb_store_get(q->srv->store, q->route.res, q->route.ns, q->route.name);
+	if (!cur) {
+		tb_reply_not_found(q);
+		goto out;
+	}
+	if (!tb_reqobj_prepare(q, obj, cur, q->route.sub[0] ? TB_REQOBJ_STATUS
+							  : TB_REQOBJ_UPDATE))
+		goto out;
+	if (tb_reqobj_finalized(obj)) {
+		tb_reqobj_delete(q, cur);
+		goto out;
+	}
+	store_and_reply(q, obj, cur, false);
+out:
+	json_decref(obj);
+}
+
+/* Server-side apply, well enough for `kubectl apply --server-side`: the
+ * applied configuration creates the object or is merged into it (strategic
+ * merge for built-in kinds, merge patch for Karmada's). Field ownership is
+ * not tracked: there are no managedFields and no apply conflicts, and a field
+ * dropped from the configuration stays until it is removed explicitly. */
+static void handle_apply(struct tb_req *q)
+{
+	const struct tb_store_obj *cur;
+	struct tb_err err = TB_ERR_INIT;
+	json_t *cfg = tb_reqobj_read(q), *doc = NULL, *obj = NULL;
+	enum tb_reqobj_mode mode = q->route.sub[0] ? TB_REQOBJ_STATUS : TB_REQOBJ_UPDATE;
+
+	if (!cfg)
+		return;
+	cur = tb_store_get(q->srv->store, q->route.res, q->route.ns, q->route.name);
+	if (!cur) {
+		if (q->route.sub[0])
+			tb_reply_not_found(q);
+		else if (tb_reqobj_prepare(q, cfg, NULL, TB_REQOBJ_CREATE))
+			store_and_reply(q, cfg, NULL, true);
+		goto out;
+	}
+	doc = json_loadb(cur->json, cur->len, 0, NULL);
+	if (tb_patch_apply(TB_PATCH_STRATEGIC, doc, cfg, q->route.kind->kind, true, &obj,
+			   &err)) {
+		tb_reply_status(q, 400, "BadRequest", err.msg, NULL);
+		goto out;
+	}
+	if (tb_reqobj_prepare(q, obj, cur, mode))
+		store_and_reply(q, obj, cur, false);
+out:
+	json_decref(cfg);
+	json_decref(doc);
+	json_decref(obj);
+}
+
+static void handle_patch(struct tb_req *q)
+{
+	const char *ct = evhttp_find_header(evhttp_request_get_input_headers(q->r),
+					    "Content-Type");
+	const struct tb_store_obj *cur;
+	struct tb_err err = TB_ERR_INIT;
+	json_t *patch = NULL, *doc = NULL, *obj = NULL;
+	int type, rc;
+	char msg[700];
+
+	if (ct && !strncmp(ct, "application/apply-patch+yaml", 28)) {
+		handle_apply(q);	/* server-side apply */
+		return;
+	}
+	type = ct ? tb_patch_type_from_content_type(ct) : -1;
+	if (type < 0) {
+		snprintf(msg, sizeof(msg), "the body of the request was in an unknown format - "
+			 "accepted media types include: application/json-patch+json, "
+			 "application/merge-patch+json, application/apply-patch+yaml%s",
+			 q->route.kind->schema ? "" : ", application/strategic-merge-patch+json");
+		tb_reply_status(q, 415, "UnsupportedMediaType", msg, NULL);
+		return;
+	}
+	cur = tb_store_get(q->srv->store, q->route.res, q->route.ns, q->route.name);
+	if (!cur) {
+		tb_reply_not_found(q);
+		return;
+	}
+	patch = tb_reqobj_read_json(q);
+	if (!patch)
+		return;
+	doc = json_loadb(cur->json, cur->len, 0, NULL);
+	/* kubectl sends strategic merge patches even for CRDs (kubectl patch without
+	 * --type); kube-apiserver answers 415, which helps nobody. For Karmada kinds,
+	 * whose lists are atomic anyway, it means a merge patch. */
+	rc = tb_patch_apply((enum tb_patch_type)type, doc, patch, q->route.kind->kind, true,
+			    &obj, &err);
+	if (rc == -TB_ECONFLICT) {
+		tb_reply_status(q, 422, "Invalid", err.msg, NULL);
+		goto out;
+	}
+	if (rc) {
+		tb_reply_status(q, rc == -TB_ETOOBIG ? 413 : 400, "BadRequest", err.msg, NULL);
+		goto out;
+	}
+	if (!tb_reqobj_prepare(q, obj, cur, q->route.sub[0] ? TB_REQOBJ_STATUS
+							   : TB_REQOBJ_UPDATE))
+		goto out;
+	if (tb_reqobj_finalized(obj)) {
+		tb_reqobj_delete(q, cur);
+		goto out;
+	}
+	store_and_reply(q, obj, cur, false);
+out:
+	json_decref(patch);
+	json_decref(doc);
+	json_decref(obj);
+}
+
+static void handle_events(struct tb_req *q)
+{
+	char body[160];
+	int n;
+
+	if (q->method != EVHTTP_REQ_GET || q->route.name[0]) {
+		tb_reply_status(q, 405, "MethodNotAllowed", "events are not stored by tugd", NULL);
+		return;
+	}
+	n = snprintf(body, sizeof(body), "{\"kind\":\"EventList\",\"apiVersion\":\"v1\","
+		     "\"metadata\":{\"resourceVersion\":\"%" PRIu64 "\"},\"items\":[]}",
+		     tb_store_rv(q->srv->store));
+	tb_reply_text(q, 200, "application/json", body, (size_t)n);
+}
+
+static bool is_watch(struct tb_req *q)
+{
+	const char *w = tb_req_query(q, "watch");
+
+	return w && (!strcmp(w, "true") || !strcmp(w, "1"));
+}
+
+void tb_handle_resource(struct tb_req *q)
+{
+	const struct tb_route *rt = &q->route;
+	bool item = rt->name[0] != '\0';
+
+	if (!rt->kind) {
+		handle_events(q);
+		return;
+	}
+	switch (q->method) {
+	case EVHTTP_REQ_GET:
+	case EVHTTP_REQ_HEAD:
+		if (is_watch(q))
+			tb_watch_start(q);
+		else if (item)
+			handle_get(q);
+		else
+			handle_list(q);
+		return;
+	case EVHTTP_REQ_POST:
+		if (!item && !rt->sub[0]) {
+			handle_create(q);
+			return;
+		}
+		break;
+	case EVHTTP_REQ_PUT:
+		if (item) {
+			handle_update(q);
+			return;
+		}
+		break;
+	case EVHTTP_REQ_PATCH:
+		if (item) {
+			handle_patch(q);
+			return;
+		}
+		break;
+	case EVHTTP_REQ_DELETE:
+		if (item && !rt->sub[0]) {
+			tb_reqobj_handle_delete(q);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	tb_reply_status(q, 405, "MethodNotAllowed", "the server does not allow this method on "
+			"the requested resource", NULL);
+}

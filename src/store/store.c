@@ -1,0 +1,1155 @@
+/* The object store (store.h): compact JSON text in memory, a hash and an ordered
+ * index per resource, write-through to SQLite in WAL mode, a bounded event history.
+ * It must never acknowledge a change before SQLite has committed it, nor let
+ * memory and disk disagree after a failed commit. */
+#include "store/store.h"
+#include "api/yaml.h"
+#include "lib/mem.h"
+#include "lib/strbuf.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Memory: an object costs one allocation (a 96-byte header, 16 bytes per label,
+ * then namespace, name, text and label strings), a hash slot (8 bytes, load at
+ * most 0.7) and an index slot (8 bytes, chunks a quarter full at worst): about
+ * 330 bytes beyond the text for a ResourceBinding with three labels.
+ * Versions are immutable and shared by the index and the history, so an event
+ * carries the exact text of its change without a copy while that text is current.
+ * The history is bounded twice, whichever bites first: opts->history events
+ * (16 bytes of ring each), and the bytes of versions that only the history
+ * still holds (superseded and deleted objects, header included): at most
+ * 16 KiB per event of opts->history and at most 256 MiB in all. So with the
+ * defaults the history costs at most 1.6 MB of ring plus 256 MiB of text. */
+#define TB_STORE_HIST_DEFAULT 100000
+/* Superseded and deleted texts kept for watch resumption: 100,000 events of
+ * 2.5 KiB objects, far more than a watcher that reconnects needs. A smaller
+ * opts->history asks for less memory, so the bytes shrink with it. */
+#define TB_STORE_HIST_BYTES ((size_t)256 << 20)
+#define TB_STORE_HIST_EVENT_BYTES ((size_t)16 << 10)
+/* Objects per index chunk: big enough that the chunk directory stays small
+ * (400 chunks for 100,000 objects), small enough that a memmove is cheap. */
+#define TB_STORE_CHUNK 256
+#define TB_STORE_SCHEMA 1
+
+/* One immutable version of an object, in a single allocation: this header,
+ * the label pairs, then namespace, name, JSON text and label strings.
+ * Reference counted: the live index holds one reference, the history one, and
+ * iterators hold one across a callback that may write. */
+struct tb_store_ver {
+	struct tb_store_obj pub;
+	struct tb_strmap labels;	/* points into this allocation */
+	size_t size;			/* of the allocation, for the history bound */
+	uint32_t hash;			/* of (ns, name): probes compare it first */
+	uint32_t refs;
+	bool live;			/* the current version in the index */
+	bool in_hist;			/* carried by an event of the history */
+};
+
+/* A run of the ordered index, sorted by (ns, name). */
+struct tb_store_chunk {
+	size_t n;
+	struct tb_store_ver *v[TB_STORE_CHUNK];
+};
+
+/* Everything of one resource. Never freed before tb_store_close, so its name
+ * can serve as the res of every object and iterators may keep a pointer. */
+struct tb_store_res {
+	char *name;
+	size_t count;
+	struct tb_store_ver **slots;	/* open addressing, linear probing */
+	size_t mask;			/* slots - 1 (a power of two minus one) */
+	/* The ordered index: a two-level B+ tree, chunks ordered by their last
+	 * key. Seeks are two binary searches; inserts move at most one chunk. */
+	struct tb_store_chunk **chunks;
+	size_t nchunks, achunks;
+};
+
+struct tb_store_hev {
+	struct tb_store_ver *ver;	/* ver->pub.rv is the event's rv */
+	enum tb_store_ev_type type;
+};
+
+struct tb_store_sub {
+	tb_store_event_fn fn;		/* NULL once unsubscribed during delivery */
+	void *data;
+	int id;
+	uint64_t since;			/* rv at subscription: later events only */
+};
+
+/* A label pair on its way into a version (from JSON, a row or a version). */
+struct tb_store_lbl {
+	const char *k, *v;
+	size_t kl, vl;
+};
+
+struct tb_store {
+	sqlite3 *db;
+	sqlite3_stmt *st_begin, *st_commit, *st_rollback, *st_upsert, *st_delete, *st_rv;
+	uint64_t rv;
+	uint64_t gen;			/* bumped by every change: iterators re-seek */
+	struct tb_store_res **res;
+	size_t nres, ares;
+
+	/* History ring: the events of rv - hist_n + 1 .. rv, oldest at hist_head.
+	 * Every change appends exactly one event, so an rv maps to its slot. */
+	struct tb_store_hev *hist;
+	size_t hist_cap, hist_head, hist_n, hist_max;
+	size_t hist_bytes;		/* sizes of versions only the history holds */
+	size_t hist_max_bytes;		/* bound on hist_bytes */
+
+	/* Notifications raised while subscribers run (a subscriber that writes)
+	 * queue here, so that every subscriber sees events in rv order. */
+	struct tb_store_hev *pend;
+	size_t npend, apend;
+	bool notifying;
+	struct tb_store_sub *subs;
+	size_t nsubs, asubs;
+	int next_id;
+	bool subs_dirty;
+
+	struct tb_strbuf text;		/* serialized object being written */
+	struct tb_strbuf blob;		/* its labels for the labels column */
+	struct tb_store_lbl *lbl;
+	size_t nlbl, albl;
+};
+
+/* ---- versions --------------------------------------------------------------- */
+
+/* FNV-1a with a murmur3 finalizer: names that differ in their last digit must
+ * still spread over the low bits that pick the slot. */
+static uint32_t key_hash(const char *ns, const char *name)
+{
+	uint32_t h = 2166136261u;
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)ns; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	h = (h ^ 0xff) * 16777619u;	/* separator: ("ab","c") != ("a","bc") */
+	for (p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return h;
+}
+
+static int key_cmp(const char *ns1, const char *name1, const char *ns2, const char *name2)
+{
+	int c = strcmp(ns1, ns2);
+
+	return c ? c : strcmp(name1, name2);
+}
+
+static char *put_str(char **p, const char *s, size_t n)
+{
+	char *r = *p;
+
+	memcpy(r, s, n);
+	r[n] = '\0';
+	*p += n + 1;
+	return r;
+}
+
+/* A new version holding one reference (the caller's). */
+static struct tb_store_ver *ver_new(const struct tb_store_res *r, const char *ns,
+				    const char *name, uint64_t rv, const char *json, size_t len,
+				    const struct tb_store_lbl *lbl, size_t nlbl)
+{
+	size_t nsl = strlen(ns), namel = strlen(name), size, i;
+	struct tb_store_ver *v;
+	char *p;
+
+	size = sizeof(*v) + nlbl * sizeof(struct tb_kv) + nsl + namel + len + 3;
+	for (i = 0; i < nlbl; i++)
+		size += lbl[i].kl + lbl[i].vl + 2;
+	v = tb_malloc(size);
+	memset(v, 0, sizeof(*v));
+	v->size = size;
+	v->refs = 1;
+	v->hash = key_hash(ns, name);
+	v->labels.v = (struct tb_kv *)(v + 1);
+	v->labels.n = nlbl;
+	p = (char *)(v->labels.v + nlbl);
+	v->pub.res = r->name;
+	v->pub.ns = put_str(&p, ns, nsl);
+	v->pub.name = put_str(&p, name, namel);
+	v->pub.rv = rv;
+	v->pub.json = put_str(&p, json, len);
+	v->pub.len = len;
+	v->pub.labels = &v->labels;
+	for (i = 0; i < nlbl; i++) {
+		v->labels.v[i].key = put_str(&p, lbl[i].k, lbl[i].kl);
+		v->labels.v[i].value = put_str(&p, lbl[i].v, lbl[i].vl);
+	}
+	return v;
+}
+
+static void ver_unref(struct tb_store_ver *v)
+{
+	if (--v->refs == 0)
+		tb_free(v);
+}
+
+/* ---- per-resource hash ------------------------------------------------------- */
+
+/* The slot holding (ns, name), or the empty slot where it would go. */
+static size_t hash_probe(const struct tb_store_res *r, uint32_t h, const char *ns,
+			 const char *name)
+{
+	size_t i = h & r->mask;
+	const struct tb_store_ver *v;
+
+	for (;; i = (i + 1) & r->mask) {
+		v = r->slots[i];
+		if (!v || (v->hash == h && !strcmp(v->pub.name, name) && !strcmp(v->pub.ns, ns)))
+			return i;
+	}
+}
+
+static void hash_place(struct tb_store_ver **slots, size_t mask, struct tb_store_ver *v)
+{
+	size_t i = v->hash & mask;
+
+	while (slots[i])
+		i = (i + 1) & mask;
+	slots[i] = v;
+}
+
+/* Keeps the load under 0.7 so that probes stay short. */
+static void hash_insert(struct tb_store_res *r, struct tb_store_ver *v)
+{
+	if ((r->count + 1) * 10 > (r->mask + 1) * 7) {
+		size_t n = (r->mask + 1) * 2, i;
+		struct tb_store_ver **slots = tb_calloc(n, sizeof(*slots));
+
+		for (i = 0; i <= r->mask; i++)
+			if (r->slots[i])
+				hash_place(slots, n - 1, r->slots[i]);
+		tb_free(r->slots);
+		r->slots = slots;
+		r->mask = n - 1;
+	}
+	hash_place(r->slots, r->mask, v);
+}
+
+/* Backward-shift deletion: no tombstones, so probes never lengthen with churn. */
+static void hash_remove(struct tb_store_res *r, size_t i)
+{
+	size_t j = i, home;
+	struct tb_store_ver *v;
+
+	r->slots[i] = NULL;
+	for (;;) {
+		j = (j + 1) & r->mask;
+		v = r->slots[j];
+		if (!v)
+			return;
+		home = v->hash & r->mask;
+		/* v may move to the hole at i unless its home lies in (i, j]. */
+		if (i <= j ? (home > i && home <= j) : (home > i || home <= j))
+			continue;
+		r->slots[i] = v;
+		r->slots[j] = NULL;
+		i = j;
+	}
+}
+
+/* ---- per-resource ordered index ---------------------------------------------- */
+
+/* Does v come after (ns, name) (strict) or at or after it? */
+static bool idx_past(const struct tb_store_ver *v, const char *ns, const char *name, bool strict)
+{
+	int c = key_cmp(v->pub.ns, v->pub.name, ns, name);
+
+	return c > 0 || (!strict && c == 0);
+}
+
+/* The first position past (ns, name); *ci == nchunks when there is none. */
+static void idx_seek(const struct tb_store_res *r, const char *ns, const char *name,
+		     bool strict, size_t *ci, size_t *i)
+{
+	size_t lo = 0, hi = r->nchunks, mid;
+	const struct tb_store_chunk *c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = r->chunks[mid];
+		if (idx_past(c->v[c->n - 1], ns, name, strict))
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	*ci = lo;
+	*i = 0;
+	if (lo == r->nchunks)
+		return;
+	c = r->chunks[lo];
+	lo = 0;
+	hi = c->n - 1;	/* the last one is past: the chunk was chosen for it */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (idx_past(c->v[mid], ns, name, strict))
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	*i = lo;
+}
+
+static void idx_add_chunk(struct tb_store_res *r, size_t at, struct tb_store_chunk *c)
+{
+	TB_GROW(r->chunks, r->achunks, r->nchunks + 1);
+	memmove(r->chunks + at + 1, r->chunks + at, (r->nchunks - at) * sizeof(*r->chunks));
+	r->chunks[at] = c;
+	r->nchunks++;
+}
+
+static void idx_del_chunk(struct tb_store_res *r, size_t at)
+{
+	tb_free(r->chunks[at]);
+	r->nchunks--;
+	memmove(r->chunks + at, r->chunks + at + 1, (r->nchunks - at) * sizeof(*r->chunks));
+}
+
+static struct tb_store_chunk *chunk_new(void)
+{
+	struct tb_store_chunk *c = tb_malloc(sizeof(*c));
+
+	c->n = 0;
+	return c;
+}
+
+static void idx_insert(struct tb_store_res *r, struct tb_store_ver *v)
+{
+	struct tb_store_chunk *c, *d;
+	size_t ci, i, half = TB_STORE_CHUNK / 2;
+
+	idx_seek(r, v->pub.ns, v->pub.name, false, &ci, &i);
+	if (ci == r->nchunks) {
+		/* After every key: append, and start a new chunk rather than split
+		 * a full last one, so that loads in key order fill chunks. */
+		if (!r->nchunks || r->chunks[ci - 1]->n == TB_STORE_CHUNK)
+			idx_add_chunk(r, ci, chunk_new());
+		else
+			ci--;
+		c = r->chunks[ci];
+		c->v[c->n++] = v;
+		return;
+	}
+	c = r->chunks[ci];
+	if (c->n == TB_STORE_CHUNK) {
+		d = chunk_new();
+		d->n = c->n - half;
+		memcpy(d->v, c->v + half, d->n * sizeof(*c->v));
+		c->n = half;
+		idx_add_chunk(r, ci + 1, d);
+		if (i > half) {
+			i -= half;
+			c = d;
+		}
+	}
+	memmove(c->v + i + 1, c->v + i, (c->n - i) * sizeof(*c->v));
+	c->v[i] = v;
+	c->n++;
+}
+
+static void idx_find(const struct tb_store_res *r, const struct tb_store_ver *v, size_t *ci,
+		     size_t *i)
+{
+	idx_seek(r, v->pub.ns, v->pub.name, false, ci, i);
+}
+
+static void idx_replace(struct tb_store_res *r, const struct tb_store_ver *old,
+			struct tb_store_ver *v)
+{
+	size_t ci, i;
+
+	idx_find(r, old, &ci, &i);
+	r->chunks[ci]->v[i] = v;
+}
+
+/* Removes, merging neighbours that fell under half a chunk together, so that
+ * chunks stay at least a quarter full on average whatever the churn. */
+static void idx_remove(struct tb_store_res *r, const struct tb_store_ver *v)
+{
+	struct tb_store_chunk *c, *o;
+	size_t ci, i;
+
+	idx_find(r, v, &ci, &i);
+	c = r->chunks[ci];
+	c->n--;
+	memmove(c->v + i, c->v + i + 1, (c->n - i) * sizeof(*c->v));
+	if (!c->n) {
+		idx_del_chunk(r, ci);
+		return;
+	}
+	if (ci + 1 < r->nchunks && c->n + r->chunks[ci + 1]->n <= TB_STORE_CHUNK / 2) {
+		o = r->chunks[ci + 1];
+	} else if (ci > 0 && r->chunks[ci - 1]->n + c->n <= TB_STORE_CHUNK / 2) {
+		o = c;
+		c = r->chunks[--ci];
+	} else {
+		return;
+	}
+	memcpy(c->v + c->n, o->v, o->n * sizeof(*o->v));
+	c->n += o->n;
+	idx_del_chunk(r, ci + 1);
+}
+
+/* ---- resources ----------------------------------------------------------------- */
+
+/* A linear scan: a control plane has tens of resources, not thousands. */
+static struct tb_store_res *res_find(const struct tb_store *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->nres; i++)
+		if (!strcmp(s->res[i]->name, name))
+			return s->res[i];
+	return NULL;
+}
+
+static struct tb_store_res *res_get(struct tb_store *s, const char *name)
+{
+	struct tb_store_res *r = res_find(s, name);
+
+	if (r)
+		return r;
+	r = tb_calloc(1, sizeof(*r));
+	r->name = tb_strdup(name);
+	r->mask = 15;
+	r->slots = tb_calloc(r->mask + 1, sizeof(*r->slots));
+	TB_GROW(s->res, s->ares, s->nres + 1);
+	s->res[s->nres++] = r;
+	return r;
+}
+
+static struct tb_store_ver *res_lookup(const struct tb_store_res *r, const char *ns,
+				       const char *name, size_t *slot)
+{
+	size_t i = hash_probe(r, key_hash(ns, name), ns, name);
+
+	if (slot)
+		*slot = i;
+	return r->slots[i];
+}
+
+static void res_free(struct tb_store_res *r)
+{
+	size_t ci, i;
+
+	for (ci = 0; ci < r->nchunks; ci++) {
+		for (i = 0; i < r->chunks[ci]->n; i++) {
+			r->chunks[ci]->v[i]->live = false;
+			ver_unref(r->chunks[ci]->v[i]);
+		}
+		tb_free(r->chunks[ci]);
+	}
+	tb_free(r->chunks);
+	tb_free(r->slots);
+	tb_free(r->name);
+	tb_free(r);
+}
+
+/* ---- history and notification ------------------------------------------------- */
+
+static void hist_drop_oldest(struct tb_store *s)
+{
+	struct tb_store_ver *v = s->hist[s->hist_head].ver;
+
+	s->hist_head = (s->hist_head + 1) % s->hist_cap;
+	s->hist_n--;
+	v->in_hist = false;
+	if (!v->live)
+		s->hist_bytes -= v->size;
+	ver_unref(v);
+}
+
+static void hist_add(struct tb_store *s, enum tb_store_ev_type type, struct tb_store_ver *v)
+{
+	struct tb_store_hev *h;
+	size_t cap, i;
+
+	if (s->hist_n == s->hist_cap && s->hist_cap < s->hist_max) {
+		/* Grow by doubling up to the bound: an idle store keeps no ring. */
+		cap = s->hist_cap ? s->hist_cap * 2 : 1024;
+		if (cap > s->hist_max)
+			cap = s->hist_max;
+		h = tb_malloc(cap * sizeof(*h));
+		for (i = 0; i < s->hist_n; i++)
+			h[i] = s->hist[(s->hist_head + i) % s->hist_cap];
+		tb_free(s->hist);
+		s->hist = h;
+		s->hist_cap = cap;
+		s->hist_head = 0;
+	}
+	if (s->hist_n == s->hist_max)
+		hist_drop_oldest(s);
+	s->hist[(s->hist_head + s->hist_n) % s->hist_cap] = (struct tb_store_hev){ v, type };
+	s->hist_n++;
+	v->refs++;
+	v->in_hist = true;
+	if (!v->live)
+		s->hist_bytes += v->size;
+	while (s->hist_bytes > s->hist_max_bytes && s->hist_n > 1)
+		hist_drop_oldest(s);
+}
+
+static void subs_compact(struct tb_store *s)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->nsubs; i++)
+		if (s->subs[i].fn)
+			s->subs[n++] = s->subs[i];
+	s->nsubs = n;
+	s->subs_dirty = false;
+}
+
+/* Records a committed change and tells the subscribers. A subscriber may write
+ * to the store: its change is queued and delivered after the current one. */
+static void emit(struct tb_store *s, enum tb_store_ev_type type, struct tb_store_ver *v)
+{
+	struct tb_store_event ev;
+	struct tb_store_hev e;
+	tb_store_event_fn fn;
+	size_t k, i;
+
+	hist_add(s, type, v);
+	if (!s->nsubs)
+		return;
+	TB_GROW(s->pend, s->apend, s->npend + 1);
+	s->pend[s->npend++] = (struct tb_store_hev){ v, type };
+	v->refs++;
+	if (s->notifying)
+		return;
+	s->notifying = true;
+	for (k = 0; k < s->npend; k++) {
+		e = s->pend[k];
+		ev.type = e.type;
+		ev.rv = e.ver->pub.rv;
+		ev.obj = &e.ver->pub;
+		/* subs and pend may be reallocated by a callback: index afresh. */
+		for (i = 0; i < s->nsubs; i++) {
+			fn = s->subs[i].fn;
+			if (fn && s->subs[i].since < ev.rv)
+				fn(s->subs[i].data, &ev);
+		}
+		ver_unref(e.ver);
+	}
+	s->npend = 0;
+	s->notifying = false;
+	if (s->subs_dirty)
+		subs_compact(s);
+}
+
+int tb_store_subscribe(struct tb_store *s, tb_store_event_fn fn, void *data)
+{
+	TB_GROW(s->subs, s->asubs, s->nsubs + 1);
+	s->subs[s->nsubs++] = (struct tb_store_sub){ fn, data, ++s->next_id, s->rv };
+	return s->next_id;
+}
+
+void tb_store_unsubscribe(struct tb_store *s, int id)
+{
+	size_t i;
+
+	for (i = 0; i < s->nsubs; i++) {
+		if (s->subs[i].id == id && s->subs[i].fn) {
+			/* During delivery the array is being walked: mark only. */
+			s->subs[i].fn = NULL;
+			s->subs_dirty = true;
+			break;
+		}
+	}
+	if (s->subs_dirty && !s->notifying)
+		subs_compact(s);
+}
+
+int tb_store_events_since(const struct tb_store *s, const char *res, uint64_t rv,
+			  tb_store_event_fn fn, void *data)
+{
+	const struct tb_store_res *r = NULL;
+	struct tb_store_event ev;
+	struct tb_store_ver *v;
+	uint64_t x, base;
+
+	/* An rv from the future was handed out by a history this store no longer
+	 * has (the tail lost to a power cut under TB_SYNC_NORMAL): the watcher's
+	 * cache is as stale as if it were too old, and must relist. */
+	if (rv > s->rv || rv < s->rv - s->hist_n)
+		return -TB_EGONE;
+	if (res && !(r = res_find(s, res)))
+		return 0;
+	/* s->rv is read again each round: a callback may write (and then its
+	 * events are replayed too) or even push unread events out of the ring. */
+	for (x = rv + 1; x <= s->rv; x++) {
+		base = s->rv - s->hist_n;
+		if (x <= base)
+			return -TB_EGONE;
+		v = s->hist[(s->hist_head + (x - base - 1)) % s->hist_cap].ver;
+		if (r && v->pub.res != r->name)
+			continue;
+		ev.type = s->hist[(s->hist_head + (x - base - 1)) % s->hist_cap].type;
+		ev.rv = x;
+		ev.obj = &v->pub;
+		v->refs++;
+		fn(data, &ev);
+		ver_unref(v);
+	}
+	return 0;
+}
+
+/* ---- JSON ------------------------------------------------------------------------ */
+
+static int dump_cb(const char *buf, size_t size, void *data)
+{
+	tb_strbuf_add(data, buf, size);
+	return 0;
+}
+
+static void lbl_push(struct tb_store *s, const char *k, size_t kl, const char *v, size_t vl)
+{
+	TB_GROW(s->lbl, s->albl, s->nlbl + 1);
+	s->lbl[s->nlbl++] = (struct tb_store_lbl){ k, v, kl, vl };
+}
+
+/* Sets metadata.resourceVersion to rv (creating metadata if absent) and
+ * serializes root into s->text, key order preserved. */
+static int doc_stamp(struct tb_store *s, json_t *root, uint64_t rv, struct tb_err *err)
+{
+	json_t *meta = json_object_get(root, "metadata");
+	char buf[24];
+
+	if (!meta) {
+		meta = json_object();
+		json_object_set_new(root, "metadata", meta);
+	} else if (!json_is_object(meta)) {
+		return tb_error(err, TB_EINVAL, "metadata must be an object, not %s",
+				tb_json_type_name(meta));
+	}
+	snprintf(buf, sizeof(buf), "%" PRIu64, rv);
+	json_object_set_new(meta, "resourceVersion", json_string(buf));
+	tb_strbuf_reset(&s->text);
+	/* Cannot fail: the parser already rejected what the encoder would. */
+	json_dump_callback(root, dump_cb, &s->text, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	return 0;
+}
+
+/* metadata.labels into s->lbl (pointing into root). Values that are not
+ * strings are not labels a selector could match: skipped, not refused, as
+ * validation is the API server's. */
+static void doc_labels(struct tb_store *s, const json_t *root)
+{
+	json_t *l = json_object_get(json_object_get(root, "metadata"), "labels"), *v;
+	const char *k;
+
+	s->nlbl = 0;
+	if (!json_is_object(l))
+		return;
+	json_object_foreach(l, k, v)
+		if (json_is_string(v))
+			lbl_push(s, k, strlen(k), json_string_value(v), json_string_length(v));
+}
+
+/* The labels column: "key\0value\0" pairs, so that a load needs no JSON parse. */
+static void labels_blob(struct tb_store *s, const struct tb_strmap *m)
+{
+	size_t i;
+
+	tb_strbuf_reset(&s->blob);
+	for (i = 0; i < m->n; i++) {
+		tb_strbuf_add(&s->blob, m->v[i].key, strlen(m->v[i].key) + 1);
+		tb_strbuf_add(&s->blob, m->v[i].value, strlen(m->v[i].value) + 1);
+	}
+}
+
+static int blob_labels(struct tb_store *s, const char *b, size_t n)
+{
+	const char *end = b + n, *k, *v;
+
+	s->nlbl = 0;
+	while (b < end) {
+		k = b;
+		if (!(v = memchr(k, '\0', (size_t)(end - k))) || ++v >= end)
+			return -1;
+		if (!(b = memchr(v, '\0', (size_t)(end - v))))
+			return -1;
+		lbl_push(s, k, (size_t)(v - 1 - k), v, (size_t)(b - v));
+		b++;
+	}
+	return 0;
+}
+
+/* ---- SQLite ------------------------------------------------------------------------ */
+
+static int db_fail(struct tb_store *s, const char *what, struct tb_err *err)
+{
+	int rc = tb_error(err, TB_EIO, "store: %s: %s", what, sqlite3_errmsg(s->db));
+
+	if (!sqlite3_get_autocommit(s->db)) {
+		sqlite3_step(s->st_rollback);
+		sqlite3_reset(s->st_rollback);
+	}
+	return rc;
+}
+
+static int db_step(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* One transaction: the object row (upserted, or deleted when del) and the
+ * global rv. Durable on return, as far as the synchronous mode promises. */
+static int db_write(struct tb_store *s, const struct tb_store_ver *v, bool del, uint64_t rv,
+		    struct tb_err *err)
+{
+	sqlite3_stmt *st = del ? s->st_delete : s->st_upsert;
+
+	if (db_step(s->st_begin) < 0)
+		return db_fail(s, "begin", err);
+	sqlite3_bind_text(st, 1, v->pub.res, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, v->pub.ns, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, v->pub.name, -1, SQLITE_STATIC);
+	if (!del) {
+		labels_blob(s, &v->labels);
+		sqlite3_bind_int64(st, 4, (sqlite3_int64)rv);
+		sqlite3_bind_text(st, 5, v->pub.json, (int)v->pub.len, SQLITE_STATIC);
+		if (s->blob.len)
+			sqlite3_bind_blob(st, 6, s->blob.buf, (int)s->blob.len, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, 6);
+	}
+	if (db_step(st) < 0)
+		return db_fail(s, del ? "delete" : "write", err);
+	sqlite3_bind_int64(s->st_rv, 1, (sqlite3_int64)rv);
+	if (db_step(s->st_rv) < 0)
+		return db_fail(s, "write rv", err);
+	if (db_step(s->st_commit) < 0)
+		return db_fail(s, "commit", err);
+	return 0;
+}
+
+static int db_exec(struct tb_store *s, const char *sql, struct tb_err *err)
+{
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return tb_error(err, TB_EIO, "store: %s: %s", sql, sqlite3_errmsg(s->db));
+	return 0;
+}
+
+/* The first column of the first row of sql, as an integer (text in *txt). */
+static int db_query(struct tb_store *s, const char *sql, sqlite3_int64 *val, char *txt,
+		    size_t ntxt, struct tb_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return tb_error(err, TB_EIO, "store: %s: %s", sql, sqlite3_errmsg(s->db));
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		rc = tb_error(err, TB_EIO, "store: %s: %s", sql,
+			      rc == SQLITE_DONE ? "no row" : sqlite3_errmsg(s->db));
+		sqlite3_finalize(st);
+		return rc;
+	}
+	if (val)
+		*val = sqlite3_column_int64(st, 0);
+	if (txt)
+		snprintf(txt, ntxt, "%s", sqlite3_column_text(st, 0) ?
+			 (const char *)sqlite3_column_text(st, 0) : "");
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int db_prepare(struct tb_store *s, sqlite3_stmt **st, const char *sql, struct tb_err *err)
+{
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
+		return tb_error(err, TB_EIO, "store: %s: %s", sql, sqlite3_errmsg(s->db));
+	return 0;
+}
+
+static int db_setup(struct tb_store *s, enum tb_store_sync sync, struct tb_err *err)
+{
+	sqlite3_int64 ver;
+	char mode[16];
+	int rc;
+
+	/* Exclusive locking: the memory image is the truth, so a second process
+	 * writing the same file would silently fork it. It also keeps the WAL
+	 * index in heap memory instead of a -shm file. */
+	if ((rc = db_exec(s, "PRAGMA locking_mode=EXCLUSIVE", err)) < 0)
+		return rc;
+	if ((rc = db_query(s, "PRAGMA journal_mode=WAL", NULL, mode, sizeof(mode), err)) < 0)
+		return rc;
+	if (strcmp(mode, "wal"))
+		return tb_error(err, TB_EIO, "store: cannot use WAL mode (got %s)", mode);
+	if ((rc = db_exec(s, sync == TB_SYNC_FULL ? "PRAGMA synchronous=FULL" :
+			  "PRAGMA synchronous=NORMAL", err)) < 0 ||
+	    (rc = db_exec(s, "PRAGMA journal_size_limit=67108864", err)) < 0)
+		return rc;
+	if ((rc = db_query(s, "PRAGMA user_version", &ver, NULL, 0, err)) < 0)
+		return rc;
+	if (ver > TB_STORE_SCHEMA)
+		return tb_error(err, TB_EUNSUPP, "store: database schema %lld is newer than %d",
+				(long long)ver, TB_STORE_SCHEMA);
+	if ((rc = db_exec(s,
+		"BEGIN;"
+		"CREATE TABLE IF NOT EXISTS objects(res TEXT NOT NULL, ns TEXT NOT NULL,"
+		" name TEXT NOT NULL, rv INTEGER NOT NULL, json TEXT NOT NULL, labels BLOB,"
+		" PRIMARY KEY(res, ns, name));"
+		"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+		"INSERT OR IGNORE INTO meta(key, value) VALUES('rv', 0);"
+		"PRAGMA user_version=1;"
+		"COMMIT", err)) < 0)
+		return rc;
+	if ((rc = db_prepare(s, &s->st_begin, "BEGIN IMMEDIATE", err)) < 0 ||
+	    (rc = db_prepare(s, &s->st_commit, "COMMIT", err)) < 0 ||
+	    (rc = db_prepare(s, &s->st_rollback, "ROLLBACK", err)) < 0 ||
+	    (rc = db_prepare(s, &s->st_upsert,
+			     "INSERT INTO objects(res, ns, name, rv, json, labels)"
+			     " VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(res, ns, name)"
+			     " DO UPDATE SET rv = excluded.rv, json = excluded.json,"
+			     " labels = excluded.labels", err)) < 0 ||
+	    (rc = db_prepare(s, &s->st_delete,
+			     "DELETE FROM objects WHERE res = ?1 AND ns = ?2 AND name = ?3",
+			     err)) < 0 ||
+	    (rc = db_prepare(s, &s->st_rv, "UPDATE meta SET value = ?1 WHERE key = 'rv'",
+			     err)) < 0)
+		return rc;
+	return 0;
+}
+
+/* Loads every row. In key order, so the index fills its chunks by appending. */
+static int db_load(struct tb_store *s, struct tb_err *err)
+{
+	const char *sql = "SELECT res, ns, name, rv, json, labels FROM objects"
+			  " ORDER BY res, ns, name";
+	struct tb_store_res *r = NULL;
+	struct tb_store_ver *v;
+	const char *res, *ns, *name, *json, *blob;
+	sqlite3_int64 rv, meta_rv;
+	sqlite3_stmt *st;
+	size_t slot;
+	int rc;
+
+	if ((rc = db_query(s, "SELECT value FROM meta WHERE key = 'rv'", &meta_rv, NULL, 0,
+			   err)) < 0)
+		return rc;
+	s->rv = meta_rv > 0 ? (uint64_t)meta_rv : 0;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return tb_error(err, TB_EIO, "store: load: %s", sqlite3_errmsg(s->db));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		res = (const char *)sqlite3_column_text(st, 0);
+		ns = (const char *)sqlite3_column_text(st, 1);
+		name = (const char *)sqlite3_column_text(st, 2);
+		rv = sqlite3_column_int64(st, 3);
+		json = (const char *)sqlite3_column_text(st, 4);
+		blob = sqlite3_column_blob(st, 5);
+		if (!res || !ns || !name || !json || rv <= 0 ||
+		    blob_labels(s, blob, blob ? (size_t)sqlite3_column_bytes(st, 5) : 0) < 0) {
+			sqlite3_finalize(st);
+			return tb_error(err, TB_EIO, "store: load: corrupt row %s %s/%s",
+					res ? res : "?", ns ? ns : "?", name ? name : "?");
+		}
+		if (!r || strcmp(r->name, res))
+			r = res_get(s, res);
+		if (res_lookup(r, ns, name, &slot)) {
+			sqlite3_finalize(st);
+			return tb_error(err, TB_EIO, "store: load: duplicate row %s %s/%s",
+					res, ns, name);
+		}
+		v = ver_new(r, ns, name, (uint64_t)rv, json, (size_t)sqlite3_column_bytes(st, 4),
+			    s->lbl, s->nlbl);
+		v->live = true;
+		hash_insert(r, v);
+		idx_insert(r, v);
+		r->count++;
+		if ((uint64_t)rv > s->rv)
+			s->rv = (uint64_t)rv;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return tb_error(err, TB_EIO, "store: load: %s", sqlite3_errmsg(s->db));
+	return 0;
+}
+
+/* ---- public API ---------------------------------------------------------------------- */
+
+int tb_store_open(struct tb_store **ret, const char *dir, const struct tb_store_opts *o,
+		  struct tb_err *err)
+{
+	struct tb_store_opts dflt = { TB_SYNC_NORMAL, 0 };
+	struct tb_strbuf path = TB_STRBUF_INIT;
+	struct tb_store *s;
+	int rc;
+
+	*ret = NULL;
+	if (!o)
+		o = &dflt;
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return tb_error(err, TB_EIO, "store: cannot create %s: %s", dir, strerror(errno));
+	s = tb_calloc(1, sizeof(*s));
+	tb_strbuf_init(&s->text);
+	tb_strbuf_init(&s->blob);
+	s->hist_max = o->history ? o->history : TB_STORE_HIST_DEFAULT;
+	s->hist_max_bytes = TB_STORE_HIST_BYTES;
+	if (s->hist_max < TB_STORE_HIST_BYTES / TB_STORE_HIST_EVENT_BYTES)
+		s->hist_max_bytes = s->hist_max * TB_STORE_HIST_EVENT_BYTES;
+	tb_strbuf_addf(&path, "%s/tugboat.db", dir);
+	if (sqlite3_open_v2(path.buf, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		rc = tb_error(err, TB_EIO, "store: cannot open %s: %s", path.buf,
+			      s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		goto fail;
+	}
+	if ((rc = db_setup(s, o->sync, err)) < 0 || (rc = db_load(s, err)) < 0)
+		goto fail;
+	tb_strbuf_release(&path);
+	*ret = s;
+	return 0;
+fail:
+	tb_strbuf_release(&path);
+	tb_store_close(s);
+	return rc;
+}
+
+void tb_store_close(struct tb_store *s)
+{
+	size_t i;
+
+	if (!s)
+		return;
+	while (s->hist_n)
+		hist_drop_oldest(s);
+	tb_free(s->hist);
+	for (i = 0; i < s->nres; i++)
+		res_free(s->res[i]);
+	tb_free(s->res);
+	for (i = 0; i < s->npend; i++)
+		ver_unref(s->pend[i].ver);
+	tb_free(s->pend);
+	tb_free(s->subs);
+	tb_free(s->lbl);
+	tb_strbuf_release(&s->text);
+	tb_strbuf_release(&s->blob);
+	sqlite3_finalize(s->st_begin);
+	sqlite3_finalize(s->st_commit);
+	sqlite3_finalize(s->st_rollback);
+	sqlite3_finalize(s->st_upsert);
+	sqlite3_finalize(s->st_delete);
+	sqlite3_finalize(s->st_rv);
+	sqlite3_close(s->db);
+	tb_free(s);
+}
+
+uint64_t tb_store_rv(const struct tb_store *s)
+{
+	return s->rv;
+}
+
+const struct tb_store_obj *tb_store_get(const struct tb_store *s, const char *res,
+					const char *ns, const char *name)
+{
+	const struct tb_store_res *r = res_find(s, res);
+	const struct tb_store_ver *v = r ? res_lookup(r, ns, name, NULL) : NULL;
+
+	return v ? &v->pub : NULL;
+}
+
+size_t tb_store_count(const struct tb_store *s, const char *res)
+{
+	const struct tb_store_res *r = res_find(s, res);
+
+	return r ? r->count : 0;
+}
+
+/* after_ns NULL means the listed namespace (or "" for every namespace). A
+ * callback may write to the store: the walk then re-seeks past the object it
+ * was given, which it holds a reference on meanwhile. */
+int tb_store_list(const struct tb_store *s, const char *res, const char *ns,
+		  const char *after_ns, const char *after_name, tb_store_list_fn fn, void *data)
+{
+	const struct tb_store_res *r = res_find(s, res);
+	struct tb_store_ver *v;
+	size_t ci, i;
+	uint64_t gen;
+	int rc = 0;
+
+	if (!r)
+		return 0;
+	if (!after_ns)
+		after_ns = ns ? ns : "";
+	if (after_name && !(ns && strcmp(after_ns, ns) < 0))
+		idx_seek(r, after_ns, after_name, true, &ci, &i);
+	else if (ns)
+		idx_seek(r, ns, "", false, &ci, &i);
+	else
+		ci = i = 0;
+	while (ci < r->nchunks) {
+		if (i >= r->chunks[ci]->n) {
+			ci++;
+			i = 0;
+			continue;
+		}
+		v = r->chunks[ci]->v[i];
+		if (ns && strcmp(v->pub.ns, ns))
+			break;
+		gen = s->gen;
+		v->refs++;
+		rc = fn(data, &v->pub);
+		if (!rc && s->gen != gen)
+			idx_seek(r, v->pub.ns, v->pub.name, true, &ci, &i);
+		else
+			i++;
+		ver_unref(v);
+		if (rc)
+			break;
+	}
+	return rc;
+}
+
+static int check_key(const char *res, const char *ns, const char *name, struct tb_err *err)
+{
+	if (!res || !*res || !ns || !name || !*name)
+		return tb_error(err, TB_EINVAL, "store: resource and name must not be empty");
+	return 0;
+}
+
+int tb_store_put(struct tb_store *s, const char *res, const char *ns, const char *name,
+		 const char *json, size_t len, uint64_t expected_rv, bool must_create,
+		 bool must_exist, const struct tb_store_obj **ret, struct tb_err *err)
+{
+	uint64_t rv = s->rv + 1;
+	struct tb_store_ver *old, *v;
+	struct tb_store_res *r;
+	json_error_t jerr;
+	json_t *root;
+	size_t slot;
+	int rc;
+
+	if ((rc = check_key(res, ns, name, err)) < 0)
+		return rc;
+	if (len > TB_MAX_DOC_BYTES)
+		return tb_error(err, TB_ETOOBIG, "%s %s%s%s: object is %zu bytes, over the limit"
+				" of %u", res, ns, *ns ? "/" : "", name, len, TB_MAX_DOC_BYTES);
+	if (!json || !(root = json_loadb(json, len, 0, &jerr)))
+		return tb_error(err, TB_EINVAL, "%s %s%s%s: invalid JSON at line %d column %d: %s",
+				res, ns, *ns ? "/" : "", name, json ? jerr.line : 0,
+				json ? jerr.column : 0, json ? jerr.text : "no text");
+	if (!json_is_object(root)) {
+		rc = tb_error(err, TB_EINVAL, "%s %s%s%s: object must be a JSON object, not %s",
+			      res, ns, *ns ? "/" : "", name, tb_json_type_name(root));
+		json_decref(root);
+		return rc;
+	}
+	r = res_get(s, res);
+	old = res_lookup(r, ns, name, &slot);
+	if (old && must_create)
+		rc = tb_error(err, TB_EEXIST, "%s \"%s%s%s\" already exists", res, ns,
+			      *ns ? "/" : "", name);
+	else if (!old && must_exist)
+		rc = tb_error(err, TB_ENOENT, "%s \"%s%s%s\" not found", res, ns,
+			      *ns ? "/" : "", name);
+	else if (expected_rv && (!old || old->pub.rv != expected_rv))
+		rc = tb_error(err, TB_ECONFLICT, "Operation cannot be fulfilled on %s \"%s%s%s\":"
+			      " the object has been modified (resourceVersion %" PRIu64
+			      ", expected %" PRIu64 ")", res, ns, *ns ? "/" : "", name,
+			      old ? old->pub.rv : 0, expected_rv);
+	else
+		rc = doc_stamp(s, root, rv, err);
+	if (rc < 0) {
+		json_decref(root);
+		return rc;
+	}
+	doc_labels(s, root);
+	v = ver_new(r, ns, name, rv, s->text.buf, s->text.len, s->lbl, s->nlbl);
+	json_decref(root);
+	if ((rc = db_write(s, v, false, rv, err)) < 0) {
+		ver_unref(v);
+		return rc;
+	}
+	v->live = true;
+	if (old) {
+		r->slots[slot] = v;
+		idx_replace(r, old, v);
+		old->live = false;
+		if (old->in_hist)
+			s->hist_bytes += old->size;
+		ver_unref(old);
+	} else {
+		hash_insert(r, v);
+		idx_insert(r, v);
+		r->count++;
+	}
+	s->rv = rv;
+	s->gen++;
+	if (ret)
+		*ret = &v->pub;
+	emit(s, old ? TB_EV_MODIFIED : TB_EV_ADDED, v);
+	return 0;
+}
+
+int tb_store_delete(struct tb_store *s, const char *res, const char *ns, const char *name,
+		    uint64_t expected_rv, struct tb_err *err)
+{
+	uint64_t rv = s->rv + 1;
+	struct tb_store_ver *old, *v;
+	struct tb_store_res *r;
+	json_error_t jerr;
+	json_t *root;
+	size_t slot, i;
+	int rc;
+
+	if ((rc = check_key(res, ns, name, err)) < 0)
+		return rc;
+	r = res_find(s, res);
+	if (!r || !(old = res_lookup(r, ns, name, &slot)))
+		return tb_error(err, TB_ENOENT, "%s \"%s%s%s\" not found", res, ns,
+				*ns ? "/" : "", name);
+	if (expected_rv && old->pub.rv != expected_rv)
+		return tb_error(err, TB_ECONFLICT, "Operation cannot be fulfilled on %s \"%s%s%s\":"
+				" the object has been modified (resourceVersion %" PRIu64
+				", expected %" PRIu64 ")", res, ns, *ns ? "/" : "", name,
+				old->pub.rv, expected_rv);
+	/* The DELETED event's text: the last one, stamped with the deletion's rv. */
+	if (!(root = json_loadb(old->pub.json, old->pub.len, 0, &jerr)))
+		return tb_error(err, TB_EIO, "store: stored text of %s %s/%s is corrupt: %s",
+				res, ns, name, jerr.text);
+	rc = doc_stamp(s, root, rv, err);
+	json_decref(root);
+	if (rc < 0)
+		return rc;
+	s->nlbl = 0;
+	for (i = 0; i < old->labels.n; i++)
+		lbl_push(s, old->labels.v[i].key, strlen(old->labels.v[i].key),
+			 old->labels.v[i].value, strlen(old->labels.v[i].value));
+	v = ver_new(r, ns, name, rv, s->text.buf, s->text.len, s->lbl, s->nlbl);
+	if ((rc = db_write(s, v, true, rv, err)) < 0) {
+		ver_unref(v);
+		return rc;
+	}
+	hash_remove(r, slot);
+	idx_remove(r, old);
+	r->count--;
+	old->live = false;
+	if (old->in_hist)
+		s->hist_bytes += old->size;
+	ver_unref(old);
+	s->rv = rv;
+	s->gen++;
+	emit(s, TB_EV_DELETED, v);
+	ver_unref(v);
+	return 0;
+}
