@@ -1,7 +1,8 @@
 /* Object store benchmark: puts, updates, gets and list pages (limit 500) per
  * second, memory per object beyond its JSON text (RSS delta after loading N
  * objects, minus the stored text bytes, over N), and reopen (load) time, with
- * ResourceBinding-sized objects (~1.2 KB of JSON) in a temporary directory.
+ * ResourceBinding-sized objects (~1.2 KB of JSON) in a temporary directory;
+ * then deletes per second, and reopen time once everything is deleted.
  * Prints figures only. Usage: bench_store [N...] (default 10000 100000) */
 #include "store/store.h"
 #include "lib/mem.h"
@@ -257,6 +258,36 @@ static void bench(size_t n)
 	}
 	t = now_s() - t0;
 	printf("  update:   %9.0f puts/s     (synchronous=FULL, %zu puts)\n", k / t, k);
+	tb_store_close(s);
+
+	/* Deleting everything, then reopening a store that is empty but for
+	 * what watches may still need of those deletions. */
+	opts.sync = TB_SYNC_NORMAL;
+	if (tb_store_open(&s, dir, &opts, &err) < 0) {
+		fprintf(stderr, "reopen: %s\n", err.msg);
+		exit(1);
+	}
+	t0 = now_s();
+	for (i = 0; i < n; i++) {
+		snprintf(ns, sizeof(ns), "team-%zu", i % NNS);
+		if (tb_store_delete(s, RES, ns, names[i], 0, &err) < 0) {
+			fprintf(stderr, "delete: %s\n", err.msg);
+			exit(1);
+		}
+	}
+	t = now_s() - t0;
+	printf("  delete:   %9.0f deletes/s  (%.1f us each, synchronous=NORMAL)\n", n / t,
+	       t / n * 1e6);
+	tb_store_close(s);
+	r0 = rss();
+	t0 = now_s();
+	if (tb_store_open(&s, dir, &opts, &err) < 0) {
+		fprintf(stderr, "reopen: %s\n", err.msg);
+		exit(1);
+	}
+	t = now_s() - t0;
+	printf("  reopen:   %9.3f s          (after deleting all; RSS +%.1f MiB)\n", t,
+	       (rss() - r0) / 1048576);
 	tb_store_close(s);
 
 	for (i = 0; i < n; i++) {

@@ -2,6 +2,7 @@
  * apimachinery and core/v1 validation do it, and label selector matching. */
 #include "api/meta.h"
 #include "api/names.h"
+#include "lib/mem.h"
 
 #include <string.h>
 
@@ -411,4 +412,39 @@ const struct tb_condition *tb_condition_find(const struct tb_condition *c, size_
 		if (c[i].type && !strcmp(c[i].type, type))
 			return &c[i];
 	return NULL;
+}
+
+static bool set_str(char **dst, const char *v)
+{
+	if (*dst && v && !strcmp(*dst, v))
+		return false;
+	tb_free(*dst);
+	*dst = v ? tb_strdup(v) : NULL;
+	return true;
+}
+
+bool tb_condition_set(void *vec, const char *type, const char *status, const char *reason,
+		      const char *message, int64_t now_ms)
+{
+	struct { struct tb_condition *v; size_t n; } *c = vec;
+	struct tb_condition *cond = NULL;
+	bool changed = false;
+
+	for (size_t i = 0; i < c->n && !cond; i++)
+		if (c->v[i].type && !strcmp(c->v[i].type, type))
+			cond = &c->v[i];
+	if (!cond) {
+		c->v = tb_realloc(c->v, (c->n + 1) * sizeof(*c->v));
+		cond = &c->v[c->n++];
+		memset(cond, 0, sizeof(*cond));
+		cond->type = tb_strdup(type);
+		changed = true;
+	}
+	if (set_str(&cond->status, status)) {
+		cond->last_transition_time = now_ms;
+		changed = true;
+	}
+	changed |= set_str(&cond->reason, reason);
+	changed |= set_str(&cond->message, message);
+	return changed;
 }

@@ -102,5 +102,10 @@ bool tb_label_selector_matches(const struct tb_label_selector *s, const struct t
 
 const struct tb_condition *tb_condition_find(const struct tb_condition *c, size_t n,
 					     const char *type);
+/* meta.SetStatusCondition on a TB_VEC(struct tb_condition): adds or updates
+ * the condition of that type; lastTransitionTime becomes now_ms only when
+ * the status changes. Returns true when anything changed. */
+bool tb_condition_set(void *vec, const char *type, const char *status, const char *reason,
+		      const char *message, int64_t now_ms);
 
 #endif

@@ -1,6 +1,10 @@
 /* Kubernetes name and label rules, hand-written matchers for the regexes of
  * apimachinery's validation package (no regex engine needed for these). */
 #include "api/names.h"
+#include "lib/hash.h"
+
+#include <ctype.h>
+#include <stdio.h>
 
 #include <string.h>
 
@@ -178,4 +182,39 @@ void tb_check_label_value(struct tb_errs *e, const struct tb_path *p, const char
 		tb_errs_invalid_str(e, p, s, "must be no more than %d characters", LABEL_MAX);
 	if (n && !match_label_key(s, n))
 		tb_errs_invalid_str(e, p, s, "%s", label_value_msg);
+}
+
+static void add_lower_name(struct tb_strbuf *out, const char *s)
+{
+	for (; *s; s++)
+		tb_strbuf_addch(out, *s == ':' ? '.' : (char)tolower((unsigned char)*s));
+}
+
+void tb_names_binding(const char *kind, const char *name, struct tb_strbuf *out)
+{
+	add_lower_name(out, name);
+	tb_strbuf_addch(out, '-');
+	add_lower_name(out, kind);
+}
+
+void tb_names_work(const char *kind, const char *name, const char *ns, struct tb_strbuf *out)
+{
+	/* k8s.io/apimachinery/pkg/util/rand.SafeEncodeString's alphabet. */
+	static const char alphanums[] = "bcdfghjklmnpqrstvwxz2456789";
+	struct tb_strbuf key = TB_STRBUF_INIT;
+	char digits[16];
+
+	if (ns && *ns) {
+		add_lower_name(&key, ns);
+		tb_strbuf_addch(&key, '-');
+	}
+	add_lower_name(&key, name);
+	tb_strbuf_addch(&key, '-');
+	add_lower_name(&key, kind);
+	snprintf(digits, sizeof(digits), "%u", (unsigned)tb_fnv32a(key.buf));
+	add_lower_name(out, name);
+	tb_strbuf_addch(out, '-');
+	for (const char *d = digits; *d; d++)
+		tb_strbuf_addch(out, alphanums[(unsigned char)*d % (sizeof(alphanums) - 1)]);
+	tb_strbuf_release(&key);
 }

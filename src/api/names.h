@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "lib/err.h"
+#include "lib/strbuf.h"
 
 bool tb_is_dns1123_label(const char *s);
 bool tb_is_dns1123_subdomain(const char *s);
@@ -18,5 +19,14 @@ void tb_check_dns1123_label(struct tb_errs *e, const struct tb_path *p, const ch
 void tb_check_dns1123_subdomain(struct tb_errs *e, const struct tb_path *p, const char *s);
 void tb_check_qualified_name(struct tb_errs *e, const struct tb_path *p, const char *s);
 void tb_check_label_value(struct tb_errs *e, const struct tb_path *p, const char *s);
+
+/* Karmada's names.GenerateBindingName: lower(name + "-" + kind), ':' as '.'. */
+void tb_names_binding(const char *kind, const char *name, struct tb_strbuf *out);
+/* names.GenerateWorkName: the name, lowered with ':' as '.', then "-" and the
+ * FNV-1a hash of "[namespace-]name-kind" spelled in SafeEncodeString's
+ * alphabet, so Works get the names Karmada gives them. */
+void tb_names_work(const char *kind, const char *name, const char *ns, struct tb_strbuf *out);
+/* names.GenerateExecutionSpaceName: "karmada-es-" + cluster. */
+#define TB_EXEC_NS_PREFIX "karmada-es-"
 
 #endif

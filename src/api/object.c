@@ -8,6 +8,7 @@
 #include "api/work.h"
 #include "lib/mem.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static void cluster_default(void *t, const struct tb_kind *k,
@@ -120,6 +121,15 @@ bool tb_kind_has_status(const struct tb_kind *k)
 		if (!strcmp(k->kind, without[i]))
 			return false;
 	return true;
+}
+
+const char *tb_kind_res(const struct tb_kind *k, char *buf, size_t n)
+{
+	if (k->group[0])
+		snprintf(buf, n, "%s.%s", k->plural, k->group);
+	else
+		snprintf(buf, n, "%s", k->plural);
+	return buf;
 }
 
 static void unknown_kind(const char *api_version, const char *kind, struct tb_errs *errs)

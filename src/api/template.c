@@ -21,7 +21,7 @@ static bool kind_is(const json_t *obj, const char *api_version, const char *kind
 	return a && k && !strcmp(a, api_version) && !strcmp(k, kind);
 }
 
-const char *tb_health_name(enum tb_health h)
+const char *tb_health_name(enum tb_wl_health h)
 {
 	switch (h) {
 	case TB_HEALTH_HEALTHY: return "Healthy";
@@ -131,7 +131,7 @@ static const json_t *condition(const json_t *status, const char *type)
 	return NULL;
 }
 
-enum tb_health tb_template_health(const json_t *obj)
+enum tb_wl_health tb_template_health(const json_t *obj)
 {
 	const json_t *status = json_object_get(obj, "status");
 	const json_t *meta = json_object_get(obj, "metadata");

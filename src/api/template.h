@@ -10,13 +10,13 @@
 
 #include "api/schema.h"
 
-enum tb_health {
+enum tb_wl_health {
 	TB_HEALTH_UNKNOWN = 0,
 	TB_HEALTH_HEALTHY,
 	TB_HEALTH_UNHEALTHY,
 };
 
-const char *tb_health_name(enum tb_health h);
+const char *tb_health_name(enum tb_wl_health h);
 
 /* True for kinds with replicas (Deployment, Job). */
 bool tb_template_is_workload(const json_t *obj);
@@ -33,7 +33,7 @@ int64_t tb_template_replicas(const json_t *obj);
 void tb_template_requests(const json_t *obj, struct tb_reslist *out);
 
 /* Karmada's default InterpretHealth for the kind, from the object's status. */
-enum tb_health tb_template_health(const json_t *obj);
+enum tb_wl_health tb_template_health(const json_t *obj);
 
 /* Ready replicas as reported in status (readyReplicas, or Job's ready/active). */
 int64_t tb_template_ready_replicas(const json_t *obj);

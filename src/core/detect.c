@@ -1,6 +1,7 @@
 /* Building a binding from a template and its policy (detect.h), as Karmada's
  * ResourceDetector.BuildResourceBinding does. */
 #include "core/detect.h"
+#include "api/names.h"
 #include "api/template.h"
 #include "lib/mem.h"
 
@@ -92,13 +93,10 @@ int tb_detect_binding(const json_t *tmpl, const struct tb_policy *policy, bool c
 	struct tb_replica_requirements *rr;
 	struct tb_strbuf sb = TB_STRBUF_INIT;
 	const json_t *pod;
-	size_t i;
 
 	if (!name || !kind || !str_at(tmpl, "apiVersion"))
 		return tb_error(err, TB_EINVAL, "the template needs apiVersion, kind and metadata.name");
-	tb_strbuf_addf(&sb, "%s-%s", name, kind);
-	for (i = 0; i < sb.len; i++)
-		sb.buf[i] = (char)tolower((unsigned char)sb.buf[i]);
+	tb_names_binding(kind, name, &sb);
 	b->api_version = tb_strdup("work.karmada.io/v1alpha2");
 	b->kind = tb_strdup(cluster_scoped ? "ClusterResourceBinding" : "ResourceBinding");
 	b->metadata.name = tb_strbuf_detach(&sb, NULL);

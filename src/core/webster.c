@@ -1,5 +1,6 @@
 /* Webster apportionment with a binary heap (webster.h). */
 #include "core/webster.h"
+#include "lib/hash.h"
 #include "lib/mem.h"
 
 #include <string.h>
@@ -60,13 +61,7 @@ void tb_webster(struct tb_party *parties, size_t n, int64_t seats, bool names_de
 
 bool tb_webster_uid_descending(const char *uid)
 {
-	uint32_t hash = 2166136261u;
-
 	if (!uid || !*uid)
 		return false;
-	for (; *uid; uid++) {
-		hash ^= (unsigned char)*uid;
-		hash *= 16777619u;
-	}
-	return hash & 1;
+	return tb_fnv32a(uid) & 1;
 }

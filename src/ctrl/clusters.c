@@ -11,26 +11,14 @@
 static void write_condition(struct tb_wcluster *c)
 {
 	struct tb_cluster_status *st = &c->obj.status;
-	struct tb_condition *cond = NULL;
-	size_t i;
 
-	for (i = 0; i < st->conditions.n; i++)
-		if (st->conditions.v[i].type && !strcmp(st->conditions.v[i].type, "Ready"))
-			cond = &st->conditions.v[i];
-	if (!cond) {
-		st->conditions.v = tb_realloc(st->conditions.v,
-					      (st->conditions.n + 1) * sizeof(*st->conditions.v));
-		cond = &st->conditions.v[st->conditions.n++];
-		memset(cond, 0, sizeof(*cond));
-		cond->type = tb_strdup("Ready");
-	}
-	tb_free(cond->status);
-	tb_free(cond->reason);
-	tb_free(cond->message);
-	cond->status = tb_strdup(tb_ready_name(c->health.ready));
-	cond->reason = tb_strdup(c->health.reason ? c->health.reason : "");
-	cond->message = tb_strdup(c->health.message ? c->health.message : "");
-	cond->last_transition_time = c->health.transition_ms;
+	tb_condition_set(&st->conditions, "Ready", tb_ready_name(c->health.ready),
+			 c->health.reason ? c->health.reason : "",
+			 c->health.message ? c->health.message : "", c->health.transition_ms);
+	/* The monitor's transition time, not the write's. */
+	for (size_t i = 0; i < st->conditions.n; i++)
+		if (!strcmp(st->conditions.v[i].type, "Ready"))
+			st->conditions.v[i].last_transition_time = c->health.transition_ms;
 }
 
 /* The taints as "key:Effect" strings, to diff before and after a change. */

@@ -188,6 +188,7 @@ static int64_t taint_evictions(struct tb_world *w, struct tb_wbinding *b, int64_
 		tb_evict_cluster(&b->obj.spec, cn, &o);	/* removes clusters.v[i] */
 		b->obj.metadata.generation++;
 		b->need_schedule = true;
+		b->changed = true;
 	}
 	return next;
 }
@@ -217,6 +218,8 @@ int64_t tb_ctrl_evict(struct tb_world *w, int64_t now_ms)
 		d = tb_evict_assess(&b->obj, now_ms, w->cfg.graceful_eviction_timeout_ms, &removed,
 				    trusted, w);
 		next = min_delay(next, d);
+		if (removed.n)
+			b->changed = true;
 		for (k = 0; k < removed.n; k++) {
 			tb_world_emit(w, now_ms, TB_EV_PURGE, tb_world_binding_name(b, name, sizeof(name)),
 				      "%s released: its replicas may be removed", removed.v[k]);

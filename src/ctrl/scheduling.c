@@ -64,6 +64,10 @@ int64_t tb_ctrl_schedule(struct tb_world *w, int64_t now_ms)
 		b->need_schedule = false;
 		tb_world_binding_name(b, name, sizeof(name));
 		if (tb_sched_schedule(snap, &b->obj.spec, &b->obj.status, 0, &r) < 0) {
+			/* Karmada's Scheduled condition: NoClusterFit when nothing fits. */
+			if (tb_condition_set(&b->obj.status.conditions, "Scheduled", "False",
+					     "NoClusterFit", r.error, now_ms))
+				b->changed = true;
 			if (!b->unschedulable || strcmp(b->unschedulable, r.error)) {
 				tb_world_emit(w, now_ms, TB_EV_SCHEDULE, name, "unschedulable: %s",
 					      r.error);
@@ -86,6 +90,9 @@ int64_t tb_ctrl_schedule(struct tb_world *w, int64_t now_ms)
 		}
 		b->obj.status.scheduler_observed_generation = b->obj.metadata.generation;
 		b->obj.status.last_scheduled_time = now_ms;
+		tb_condition_set(&b->obj.status.conditions, "Scheduled", "True", "Success",
+				 "Binding has been scheduled successfully.", now_ms);
+		b->changed = true;
 		tb_sched_result_release(&r);
 	}
 	tb_strbuf_release(&sb);

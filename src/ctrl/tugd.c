@@ -1,63 +1,409 @@
-/* tugd's controllers: bootstrap objects and the reconcile loop. */
-#include "ctrl/tugd.h"
+/* tugd's controllers on the store (tugd.h): the world mirror, the reconcile
+ * turn, and the helpers the detector and the Work producer share.
+ *
+ * Every store change is delivered to on_event, which only records what it
+ * means (a binding or cluster in the world changed, a template is dirty) and
+ * kicks a reconcile turn; the turn runs in the event loop after the current
+ * request, does a bounded amount of work and kicks itself again if more is
+ * left. So a burst of writes costs one turn, not one per write. */
+#include "ctrl/tugd_int.h"
 
+#include <event2/event.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "api/names.h"
+#include "api/stamp.h"
 #include "api/timefmt.h"
 #include "lib/log.h"
 #include "lib/mem.h"
-#include "lib/rand.h"
 
-struct tb_tugd {
-	struct event_base *base;
-	struct tb_store *store;
-	struct tb_failover_config cfg;
-	int64_t (*now_ms)(void);
+/* ---- helpers ------------------------------------------------------------------------- */
+
+void tb__tugd_binding_key(const char *ns, const char *name, char *buf, size_t n)
+{
+	if (ns && *ns)
+		snprintf(buf, n, "%s/%s", ns, name);
+	else
+		snprintf(buf, n, "%s", name);
+}
+
+void tb__tugd_binding_split(const char *key, const char **res, char *ns, size_t nsn,
+			    const char **name)
+{
+	const char *slash = strchr(key, '/');
+
+	if (slash) {
+		snprintf(ns, nsn, "%.*s", (int)(slash - key), key);
+		*name = slash + 1;
+		*res = RES_RB;
+	} else {
+		ns[0] = '\0';
+		*name = key;
+		*res = RES_CRB;
+	}
+}
+
+int tb__tugd_put(struct tb_tugd *t, const struct tb_kind *k, const char *res, json_t *obj,
+		 bool keep_status, uint64_t *ret_rv)
+{
+	const json_t *md = json_object_get(obj, "metadata");
+	const char *ns = json_string_value(json_object_get(md, "namespace"));
+	const char *name = json_string_value(json_object_get(md, "name"));
+	const struct tb_store_obj *cur, *st;
+	struct tb_err err = TB_ERR_INIT;
+	json_t *curj = NULL;
+	char *text;
+	int rc = 0;
+
+	ns = ns ? ns : "";
+	cur = tb_store_get(t->store, res, ns, name);
+	if (cur)
+		curj = json_loadb(cur->json, cur->len, 0, NULL);
+	tb_stamp_prepare(obj, curj, k, keep_status, t->now_ms());
+	if (curj) {
+		tb_stamp_generation(obj, curj, k);
+		json_object_del(json_object_get(curj, "metadata"), "resourceVersion");
+		if (json_equal(obj, curj)) {
+			if (ret_rv)
+				*ret_rv = cur->rv;
+			goto out;
+		}
+	}
+	text = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	rc = tb_store_put(t->store, res, ns, name, text, strlen(text), cur ? cur->rv : 0, !cur,
+			  cur != NULL, &st, &err);
+	free(text);
+	if (rc)
+		tb_warn("controller: cannot write %s %s/%s: %s", res, ns, name, err.msg);
+	else if (ret_rv)
+		*ret_rv = st->rv;
+out:
+	json_decref(curj);
+	return rc;
+}
+
+int tb__tugd_delete(struct tb_tugd *t, const char *res, const char *ns, const char *name)
+{
+	struct tb_err err = TB_ERR_INIT;
+	int rc;
+
+	if (!tb_store_get(t->store, res, ns, name))
+		return 0;
+	rc = tb_store_delete(t->store, res, ns, name, 0, &err);
+	if (rc)
+		tb_warn("controller: cannot delete %s %s/%s: %s", res, ns, name, err.msg);
+	return rc;
+}
+
+/* ---- the world mirror ---------------------------------------------------------------- */
+
+static size_t cluster_index(struct tb_world *w, const char *name)
+{
+	for (size_t i = 0; i < w->clusters.n; i++)
+		if (!strcmp(w->clusters.v[i].obj.metadata.name, name))
+			return i;
+	return SIZE_MAX;
+}
+
+static bool targets(const struct tb_binding *b, const char *cluster)
+{
+	for (size_t i = 0; i < b->spec.clusters.n; i++)
+		if (!strcmp(b->spec.clusters.v[i].name, cluster))
+			return true;
+	return false;
+}
+
+static int decode(const struct tb_schema *s, const struct tb_store_obj *o, void *out)
+{
+	struct tb_decode_opts opts = { .allow_unknown = true };
+	struct tb_errs errs = TB_ERRS_INIT;
+	struct tb_path p = TB_PATH_INIT;
+	json_t *j = json_loadb(o->json, o->len, 0, NULL);
+	int rc;
+
+	memset(out, 0, s->size);
+	rc = tb_schema_decode(s, j, out, &p, &errs, &opts);
+	if (rc) {
+		tb_warn("controller: %s %s/%s does not decode (%s%s): ignored", o->res, o->ns,
+			o->name, errs.n ? errs.v[0].field : "", errs.n ? " ..." : "");
+		tb_schema_release(s, out);
+	}
+	tb_errs_release(&errs);
+	json_decref(j);
+	return rc;
+}
+
+static void on_cluster(struct tb_tugd *t, const struct tb_store_event *ev)
+{
+	struct tb_world *w = &t->world;
+	size_t i = cluster_index(w, ev->obj->name);
+	struct tb_cluster c;
+
+	t->exec_ns_checked = false;
+	if (ev->type == TB_EV_DELETED) {
+		if (i == SIZE_MAX)
+			return;
+		tb_world_remove_cluster(w, i);
+		/* What ran there must go elsewhere. */
+		for (i = 0; i < w->bindings.n; i++)
+			if (targets(&w->bindings.v[i].obj, ev->obj->name))
+				w->bindings.v[i].need_schedule = true;
+		return;
+	}
+	if (decode(&tb_cluster_schema, ev->obj, &c))
+		return;
+	if (i == SIZE_MAX) {
+		tb_world_add_cluster(w, &c, t->now_ms());
+		return;
+	}
+	tb_schema_release(&tb_cluster_schema, &w->clusters.v[i].obj);
+	w->clusters.v[i].obj = c;
+	w->snapshot_stale = true;
+}
+
+static void on_binding(struct tb_tugd *t, const struct tb_store_event *ev)
+{
+	struct tb_world *w = &t->world;
+	struct tb_wbinding *wb;
+	struct tb_binding b;
+	char key[520];
+	size_t i;
+
+	tb__tugd_binding_key(ev->obj->ns, ev->obj->name, key, sizeof(key));
+	tb_queue_add(&t->dirty_bindings, key);
+	i = (size_t)(uintptr_t)tb_hmap_get(&t->bindex, key);
+	if (ev->type == TB_EV_DELETED) {
+		if (!i)
+			return;
+		tb_hmap_del(&t->bindex, key);
+		tb_world_remove_binding(w, i - 1);
+		if (i - 1 < w->bindings.n) {	/* the last one moved into the hole */
+			wb = &w->bindings.v[i - 1];
+			tb__tugd_binding_key(wb->obj.metadata.namespace_, wb->obj.metadata.name, key,
+					     sizeof(key));
+			tb_hmap_put(&t->bindex, key, (void *)(uintptr_t)i);
+		}
+		return;
+	}
+	if (t->writing && i) {
+		w->bindings.v[i - 1].rv = ev->rv;	/* our own write-back */
+		return;
+	}
+	if (decode(&tb_binding_schema, ev->obj, &b))
+		return;
+	if (!i) {
+		i = tb_world_add_binding(w, &b, ev->obj->ns[0] != '\0', NULL, NULL) + 1;
+		tb_hmap_put(&t->bindex, key, (void *)(uintptr_t)i);
+	} else {
+		tb_schema_release(&tb_binding_schema, &w->bindings.v[i - 1].obj);
+		w->bindings.v[i - 1].obj = b;
+	}
+	wb = &w->bindings.v[i - 1];
+	wb->rv = ev->rv;
+	wb->changed = false;
+	/* Karmada's rule: a binding is (re)scheduled when its generation moved
+	 * past the one the scheduler last observed. */
+	wb->need_schedule = wb->obj.spec.placement &&
+			    wb->obj.status.scheduler_observed_generation != wb->obj.metadata.generation;
+}
+
+static void on_event(void *data, const struct tb_store_event *ev)
+{
+	struct tb_tugd *t = data;
+	const char *res = ev->obj->res;
+
+	if (!strcmp(res, RES_CLUSTERS))
+		on_cluster(t, ev);
+	else if (!strcmp(res, RES_RB) || !strcmp(res, RES_CRB))
+		on_binding(t, ev);
+	else if (!strcmp(res, RES_WORKS))
+		tb__works_on_event(t, ev);
+	else if (!strcmp(res, RES_NAMESPACES) && !strncmp(ev->obj->name, TB_EXEC_NS_PREFIX,
+							   strlen(TB_EXEC_NS_PREFIX)))
+		t->exec_ns_checked = false;
+	tb__detector_on_event(t, ev);
+	tb__tugd_kick(t);
+}
+
+/* Writes back what the scheduler (and later the failover controllers) changed. */
+static void write_back(struct tb_tugd *t)
+{
+	const struct tb_kind *rb = tb_kind_find("work.karmada.io/v1alpha2", "ResourceBinding");
+	const struct tb_kind *crb = tb_kind_find("work.karmada.io/v1alpha2",
+						 "ClusterResourceBinding");
+	struct tb_world *w = &t->world;
+	json_t *obj;
+
+	for (size_t i = 0; i < w->bindings.n; i++) {
+		struct tb_wbinding *wb = &w->bindings.v[i];
+		uint64_t rv = 0;
+
+		if (!wb->changed)
+			continue;
+		wb->changed = false;
+		obj = tb_schema_encode(&tb_binding_schema, &wb->obj);
+		json_object_del(json_object_get(obj, "metadata"), "resourceVersion");
+		t->writing = true;
+		if (!tb__tugd_put(t, wb->namespaced ? rb : crb, wb->namespaced ? RES_RB : RES_CRB,
+				  obj, false, &rv))
+			wb->rv = rv;
+		t->writing = false;
+		json_decref(obj);
+	}
+}
+
+/* ---- execution namespaces ---------------------------------------------------------------- */
+
+struct names {
+	TB_VEC(char *) v;
 };
 
-/* The namespaces every Kubernetes API has, and Karmada's own. */
-static int ensure_namespaces(struct tb_tugd *t, struct tb_err *err)
+static int collect_name(void *data, const struct tb_store_obj *o)
 {
-	static const char *const names[] = { "default", "kube-system", "karmada-system", NULL };
-	char json[512], ts[TB_TIME_BUFSZ], uid[TB_UUID_BUFSZ];
-	int64_t now = t->now_ms();
-	int n, rc;
-
-	for (size_t i = 0; names[i]; i++) {
-		if (tb_store_get(t->store, "namespaces", "", names[i]))
-			continue;
-		n = snprintf(json, sizeof(json),
-			     "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":"
-			     "{\"name\":\"%s\",\"uid\":\"%s\","
-			     "\"creationTimestamp\":\"%s\"},\"spec\":{\"finalizers\":"
-			     "[\"kubernetes\"]},\"status\":{\"phase\":\"Active\"}}", names[i],
-			     tb_rand_uuid(uid),
-			     tb_time_format(now - now % 1000, ts));
-		rc = tb_store_put(t->store, "namespaces", "", names[i], json, (size_t)n, 0, true,
-				  false, NULL, err);
-		if (rc)
-			return rc;
-	}
+	tb_strvec_push(&((struct names *)data)->v, o->name);
 	return 0;
+}
+
+static void free_names(struct names *n)
+{
+	for (size_t i = 0; i < n->v.n; i++)
+		tb_free(n->v.v[i]);
+	tb_free(n->v.v);
+}
+
+/* Karmada's cluster controller: every cluster has its execution namespace
+ * karmada-es-<cluster>, where its Works live; it goes with the cluster. */
+static void sync_exec_namespaces(struct tb_tugd *t)
+{
+	const struct tb_kind *nsk = tb_kind_find("v1", "Namespace");
+	struct names all = { { NULL, 0 } };
+	char name[300];
+	size_t i, k;
+
+	for (i = 0; i < t->world.clusters.n; i++) {
+		snprintf(name, sizeof(name), TB_EXEC_NS_PREFIX "%s",
+			 t->world.clusters.v[i].obj.metadata.name);
+		if (!tb_store_get(t->store, RES_NAMESPACES, "", name)) {
+			json_t *ns = json_pack("{s:s, s:s, s:{s:s}}", "apiVersion", "v1", "kind",
+					       "Namespace", "metadata", "name", name);
+
+			tb__tugd_put(t, nsk, RES_NAMESPACES, ns, false, NULL);
+			json_decref(ns);
+		}
+	}
+	tb_store_list(t->store, RES_NAMESPACES, "", NULL, NULL, collect_name, &all);
+	for (i = 0; i < all.v.n; i++) {
+		const char *ns = all.v.v[i];
+		struct names works = { { NULL, 0 } };
+
+		if (strncmp(ns, TB_EXEC_NS_PREFIX, strlen(TB_EXEC_NS_PREFIX)) ||
+		    cluster_index(&t->world, ns + strlen(TB_EXEC_NS_PREFIX)) != SIZE_MAX)
+			continue;
+		tb_store_list(t->store, RES_WORKS, ns, NULL, NULL, collect_name, &works);
+		for (k = 0; k < works.v.n; k++)
+			tb__tugd_delete(t, RES_WORKS, ns, works.v.v[k]);
+		tb__tugd_delete(t, RES_NAMESPACES, "", ns);
+		tb_info("cluster %s is gone: its execution namespace and %zu Works deleted",
+			ns + strlen(TB_EXEC_NS_PREFIX), works.v.n);
+		free_names(&works);
+	}
+	free_names(&all);
+	t->exec_ns_checked = true;
+}
+
+/* ---- the reconcile turn ----------------------------------------------------------------- */
+
+static void reconcile(evutil_socket_t fd, short what, void *data)
+{
+	struct tb_tugd *t = data;
+	size_t left = 0;
+
+	(void)fd;
+	(void)what;
+	t->kicked = false;
+	if (!t->exec_ns_checked)
+		sync_exec_namespaces(t);
+	left += tb__detector_run(t, TUGD_BATCH);
+	tb_ctrl_schedule(&t->world, t->now_ms());
+	write_back(t);
+	left += tb__works_run(t, TUGD_BATCH);
+	if (left)
+		tb__tugd_kick(t);
+}
+
+void tb__tugd_kick(struct tb_tugd *t)
+{
+	if (t->kicked)
+		return;
+	t->kicked = true;
+	event_active(t->kick, 0, 0);
+}
+
+/* The namespaces every Kubernetes API has, and Karmada's own. */
+static int ensure_namespaces(struct tb_tugd *t)
+{
+	static const char *const names[] = { "default", "kube-system", "karmada-system",
+					     "karmada-cluster", NULL };
+	const struct tb_kind *nsk = tb_kind_find("v1", "Namespace");
+	int rc = 0;
+
+	for (size_t i = 0; names[i] && !rc; i++) {
+		json_t *ns;
+
+		if (tb_store_get(t->store, RES_NAMESPACES, "", names[i]))
+			continue;
+		ns = json_pack("{s:s, s:s, s:{s:s}, s:{s:[s]}, s:{s:s}}", "apiVersion", "v1", "kind",
+			       "Namespace", "metadata", "name", names[i], "spec", "finalizers",
+			       "kubernetes", "status", "phase", "Active");
+		rc = tb__tugd_put(t, nsk, RES_NAMESPACES, ns, false, NULL);
+		json_decref(ns);
+	}
+	return rc;
+}
+
+static int load(void *data, const struct tb_store_obj *o)
+{
+	struct tb_store_event ev = { TB_EV_ADDED, o->rv, o };
+
+	on_event(data, &ev);
+	return 0;
+}
+
+static void on_sched_event(void *ctx, int64_t now_ms, const char *kind, const char *object,
+			   const char *message)
+{
+	(void)ctx;
+	(void)now_ms;
+	tb_info("%s %s: %s", kind, object, message);
 }
 
 int tb_tugd_new(struct tb_tugd **ret, struct event_base *base, struct tb_store *store,
 		const struct tb_failover_config *cfg, int64_t (*now_ms)(void),
 		struct tb_err *err)
 {
+	static const char *const res[] = { RES_CLUSTERS, RES_RB, RES_CRB, RES_WORKS, NULL };
 	struct tb_tugd *t = tb_calloc(1, sizeof(*t));
-	int rc;
 
 	t->base = base;
 	t->store = store;
 	t->cfg = *cfg;
 	t->now_ms = now_ms;
-	rc = ensure_namespaces(t, err);
-	if (rc) {
+	tb_world_init(&t->world, cfg, now_ms());
+	t->world.event = on_sched_event;
+	t->kick = event_new(base, -1, 0, reconcile, t);
+	if (ensure_namespaces(t)) {
 		tb_tugd_free(t);
-		return rc;
+		return tb_error(err, TB_EIO, "cannot create the default namespaces");
 	}
+	tb__detector_init(t);
+	tb__works_init(t);
+	/* Level-triggered: at start everything is looked at once. */
+	for (size_t i = 0; res[i]; i++)
+		tb_store_list(store, res[i], NULL, NULL, NULL, load, t);
+	t->sub = tb_store_subscribe(store, on_event, t);
+	tb__tugd_kick(t);
 	*ret = t;
 	return 0;
 }
@@ -66,5 +412,14 @@ void tb_tugd_free(struct tb_tugd *t)
 {
 	if (!t)
 		return;
+	if (t->sub)
+		tb_store_unsubscribe(t->store, t->sub);
+	if (t->kick)
+		event_free(t->kick);
+	tb__detector_release(t);
+	tb__works_release(t);
+	tb_queue_release(&t->dirty_bindings);
+	tb_hmap_release(&t->bindex);
+	tb_world_release(&t->world);
 	tb_free(t);
 }

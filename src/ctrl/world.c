@@ -14,21 +14,26 @@ void tb_world_init(struct tb_world *w, const struct tb_failover_config *cfg, int
 	w->snapshot_stale = true;
 }
 
+static void binding_release(struct tb_wbinding *b)
+{
+	size_t k;
+
+	tb_schema_release(&tb_binding_schema, &b->obj);
+	tb_free(b->unschedulable);
+	for (k = 0; k < b->pending.n; k++)
+		tb_free(b->pending.v[k].cluster);
+	tb_free(b->pending.v);
+}
+
 void tb_world_release(struct tb_world *w)
 {
-	size_t i, k;
+	size_t i;
 
 	for (i = 0; i < w->clusters.n; i++)
 		tb_schema_release(&tb_cluster_schema, &w->clusters.v[i].obj);
 	tb_free(w->clusters.v);
-	for (i = 0; i < w->bindings.n; i++) {
-		struct tb_wbinding *b = &w->bindings.v[i];
-		tb_schema_release(&tb_binding_schema, &b->obj);
-		tb_free(b->unschedulable);
-		for (k = 0; k < b->pending.n; k++)
-			tb_free(b->pending.v[k].cluster);
-		tb_free(b->pending.v);
-	}
+	for (i = 0; i < w->bindings.n; i++)
+		binding_release(&w->bindings.v[i]);
 	tb_free(w->bindings.v);
 	tb_free(w->taint_policies.v);
 	tb_sched_snapshot_release(&w->snap);
@@ -75,6 +80,19 @@ struct tb_wcluster *tb_world_cluster(struct tb_world *w, const char *name)
 		if (!strcmp(w->clusters.v[i].obj.metadata.name, name))
 			return &w->clusters.v[i];
 	return NULL;
+}
+
+void tb_world_remove_cluster(struct tb_world *w, size_t i)
+{
+	tb_schema_release(&tb_cluster_schema, &w->clusters.v[i].obj);
+	w->clusters.v[i] = w->clusters.v[--w->clusters.n];
+	w->snapshot_stale = true;
+}
+
+void tb_world_remove_binding(struct tb_world *w, size_t i)
+{
+	binding_release(&w->bindings.v[i]);
+	w->bindings.v[i] = w->bindings.v[--w->bindings.n];
 }
 
 void tb_world_emit(struct tb_world *w, int64_t now_ms, const char *kind, const char *object,

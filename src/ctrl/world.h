@@ -37,6 +37,8 @@ struct tb_wbinding {
 	const struct tb_policy *policy;	/* borrowed */
 	const json_t *tmpl;		/* borrowed */
 	bool need_schedule;
+	bool changed;			/* obj changed since it was last written (tugd) */
+	uint64_t rv;			/* resourceVersion obj was read or written at (tugd) */
 	char *unschedulable;		/* the last scheduling failure, or NULL */
 	TB_VEC(struct tb_wpending) pending;
 };
@@ -78,6 +80,9 @@ size_t tb_world_add_binding(struct tb_world *w, struct tb_binding *b, bool names
 			    const struct tb_policy *policy, const json_t *tmpl);
 
 struct tb_wcluster *tb_world_cluster(struct tb_world *w, const char *name);
+/* Removes by swapping the last entry into i (its index changes to i). */
+void tb_world_remove_cluster(struct tb_world *w, size_t i);
+void tb_world_remove_binding(struct tb_world *w, size_t i);
 
 void tb_world_emit(struct tb_world *w, int64_t now_ms, const char *kind, const char *object,
 		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));

@@ -38,8 +38,7 @@ struct tb_route {
  * -TB_ENOENT when the path names no resource (or a subresource that does
  * not exist), -TB_EINVAL when it is not a resource path at all. */
 int tb_route_parse(const char *path, struct tb_route *rt);
-/* The store key of kind k: plural, or plural.group. */
-const char *tb_route_res_key(const struct tb_kind *k, char *buf, size_t n);
+
 
 struct tb_req {
 	struct tb_server *srv;

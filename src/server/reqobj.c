@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "api/codec.h"
+#include "api/stamp.h"
 #include "api/timefmt.h"
 #include "lib/base64.h"
 #include "lib/log.h"
@@ -150,89 +151,6 @@ static void generate_name(const char *prefix, char *out, size_t n)
 	suffix[5] = '\0';
 	/* Keep the name within 63 characters, as apiserver does. */
 	snprintf(out, n, "%.58s%s", prefix, suffix);
-}
-
-static json_t *now_time(int64_t now_ms)
-{
-	char buf[TB_TIME_BUFSZ];
-
-	/* metav1.Time has second precision on the wire. */
-	return json_string(tb_time_format(now_ms - now_ms % 1000, buf));
-}
-
-/* Kinds whose objects count spec changes in metadata.generation. */
-static bool has_generation(const struct tb_kind *k)
-{
-	return k->schema || !strcmp(k->kind, "Deployment") || !strcmp(k->kind, "Job");
-}
-
-static void copy_key(json_t *dst, const json_t *src, const char *key)
-{
-	json_t *v = json_object_get(src, key);
-
-	if (v)
-		json_object_set(dst, key, v);
-	else
-		json_object_del(dst, key);
-}
-
-/* Everything but metadata and status: what a generation counts. */
-static bool same_spec(const json_t *a, const json_t *b)
-{
-	const char *key;
-	json_t *v;
-
-	json_object_foreach((json_t *)a, key, v)
-		if (strcmp(key, "metadata") && strcmp(key, "status") &&
-		    !json_equal(v, json_object_get(b, key)))
-			return false;
-	json_object_foreach((json_t *)b, key, v)
-		if (strcmp(key, "metadata") && strcmp(key, "status") && !json_object_get(a, key))
-			return false;
-	return true;
-}
-
-static void set_server_meta(struct tb_req *q, json_t *obj, json_t *md, const json_t *curj)
-{
-	const struct tb_kind *k = q->route.kind;
-	const json_t *cmd = json_object_get(curj, "metadata");
-	char uid[TB_UUID_BUFSZ];
-
-	json_object_del(md, "resourceVersion");
-	json_object_del(md, "selfLink");
-	if (!curj) {
-		json_object_set_new(md, "uid", json_string(tb_rand_uuid(uid)));
-		json_object_set_new(md, "creationTimestamp", now_time(q->now_ms));
-		if (has_generation(k))
-			json_object_set_new(md, "generation", json_integer(1));
-		else
-			json_object_del(md, "generation");
-		json_object_del(md, "deletionTimestamp");
-		json_object_del(md, "deletionGracePeriodSeconds");
-		json_object_del(md, "managedFields");
-		if (tb_kind_has_status(k))
-			json_object_del(obj, "status");
-		return;
-	}
-	copy_key(md, cmd, "uid");
-	copy_key(md, cmd, "creationTimestamp");
-	copy_key(md, cmd, "deletionTimestamp");
-	copy_key(md, cmd, "deletionGracePeriodSeconds");
-	copy_key(md, cmd, "managedFields");
-	copy_key(md, cmd, "generation");
-	if (tb_kind_has_status(k))
-		copy_key(obj, curj, "status");
-}
-
-/* After admission, so that a change the defaults undo is no change. */
-static void bump_generation(struct tb_req *q, json_t *obj, const json_t *curj)
-{
-	json_t *md = json_object_get(obj, "metadata");
-	int64_t gen = json_integer_value(json_object_get(json_object_get(curj, "metadata"),
-							 "generation"));
-
-	if (has_generation(q->route.kind) && !same_spec(obj, curj))
-		json_object_set_new(md, "generation", json_integer(gen + 1));
 }
 
 /* ---- checks against the URL ------------------------------------------------------------ */
@@ -417,11 +335,11 @@ bool tb_reqobj_prepare(struct tb_req *q, json_t *obj, const struct tb_store_obj 
 		md = json_object_get(obj, "metadata");
 		json_object_del(md, "resourceVersion");
 	} else {
-		set_server_meta(q, obj, md, curj);
+		tb_stamp_prepare(obj, curj, q->route.kind, true, q->now_ms);
 	}
 	ok = admit(q, obj);
 	if (ok && curj)
-		bump_generation(q, obj, curj);
+		tb_stamp_generation(obj, curj, q->route.kind);
 	json_decref(curj);
 	return ok;
 }
@@ -475,7 +393,7 @@ static void delete_namespace_contents(struct tb_req *q, const char *ns)
 
 		if (!k->namespaced)
 			continue;
-		tb_route_res_key(k, res, sizeof(res));
+		tb_kind_res(k, res, sizeof(res));
 		tb_store_list(q->srv->store, res, ns, NULL, NULL, collect, &v);
 		for (i = 0; i < v.names.n; i++) {
 			tb_store_delete(q->srv->store, res, ns, v.names.v[i], 0, NULL);
@@ -551,7 +469,7 @@ void tb_reqobj_handle_delete(struct tb_req *q)
 	/* Finalizers: mark it; whoever owns a finalizer removes it, and the
 	 * update that removes the last one completes the delete. */
 	if (!json_object_get(md, "deletionTimestamp") && !tb_req_query(q, "dryRun")) {
-		json_object_set_new(md, "deletionTimestamp", now_time(q->now_ms));
+		json_object_set_new(md, "deletionTimestamp", tb_stamp_time(q->now_ms));
 		json_object_set_new(md, "deletionGracePeriodSeconds", json_integer(0));
 		json_object_del(md, "resourceVersion");
 		text = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);

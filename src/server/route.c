@@ -16,15 +16,6 @@
 
 #define MAX_SEGS 8
 
-const char *tb_route_res_key(const struct tb_kind *k, char *buf, size_t n)
-{
-	if (k->group[0])
-		snprintf(buf, n, "%s.%s", k->plural, k->group);
-	else
-		snprintf(buf, n, "%s", k->plural);
-	return buf;
-}
-
 static const struct tb_kind *find_plural(const char *group, const char *version,
 					 const char *plural)
 {
@@ -106,7 +97,7 @@ int tb_route_parse(const char *path, struct tb_route *rt)
 			goto out;
 		snprintf(rt->sub, sizeof(rt->sub), "status");
 	}
-	tb_route_res_key(rt->kind, rt->res, sizeof(rt->res));
+	tb_kind_res(rt->kind, rt->res, sizeof(rt->res));
 	rc = 0;
 out:
 	tb_free(copy);

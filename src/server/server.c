@@ -80,7 +80,7 @@ const char *tb_route_resource_display(const struct tb_route *rt, char *buf, size
 	if (!rt->kind)
 		snprintf(buf, n, "%s", rt->res);
 	else
-		tb_route_res_key(rt->kind, buf, n);
+		tb_kind_res(rt->kind, buf, n);
 	return buf;
 }
 

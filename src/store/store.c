@@ -1,7 +1,15 @@
 /* The object store (store.h): compact JSON text in memory, a hash and an ordered
  * index per resource, write-through to SQLite in WAL mode, a bounded event history.
  * It must never acknowledge a change before SQLite has committed it, nor let
- * memory and disk disagree after a failed commit. */
+ * memory and disk disagree after a failed commit.
+ *
+ * The history survives a restart the way etcd's does a compaction: deletions
+ * are kept on disk as tombstones (written in the deleting transaction), so a
+ * reopened store rebuilds its history from the live objects changed after a
+ * persisted floor and those tombstones. Versions that an object went through
+ * before its current one are not kept on disk: after a reopen they collapse
+ * into its current version, which is all a resumed watcher needs to end up
+ * with the right state. */
 #include "store/store.h"
 #include "api/yaml.h"
 #include "lib/mem.h"
@@ -35,7 +43,13 @@
 /* Objects per index chunk: big enough that the chunk directory stays small
  * (400 chunks for 100,000 objects), small enough that a memmove is cheap. */
 #define TB_STORE_CHUNK 256
-#define TB_STORE_SCHEMA 1
+/* 2: tombstones and the history floor. */
+#define TB_STORE_SCHEMA 2
+/* Tombstones that left the in-memory history are pruned from disk in batches
+ * of about this many deletions (fewer for a small history), so that a delete
+ * seldom dirties the oldest pages of the tombstones table. The table holds at
+ * most opts->history tombstones plus one batch. */
+#define TB_STORE_PRUNE_EVERY 256
 
 /* One immutable version of an object, in a single allocation: this header,
  * the label pairs, then namespace, name, JSON text and label strings.
@@ -91,17 +105,25 @@ struct tb_store_lbl {
 struct tb_store {
 	sqlite3 *db;
 	sqlite3_stmt *st_begin, *st_commit, *st_rollback, *st_upsert, *st_delete, *st_rv;
+	sqlite3_stmt *st_tomb, *st_prune, *st_floor;
 	uint64_t rv;
 	uint64_t gen;			/* bumped by every change: iterators re-seek */
 	struct tb_store_res **res;
 	size_t nres, ares;
 
-	/* History ring: the events of rv - hist_n + 1 .. rv, oldest at hist_head.
-	 * Every change appends exactly one event, so an rv maps to its slot. */
+	/* History ring, oldest at hist_head, in rv order. Every change after
+	 * hist_floor is in it: one event per change since the store was opened,
+	 * and before that, the collapsed history rebuilt from disk (one event per
+	 * object changed and per tombstone, so rvs may skip). */
 	struct tb_store_hev *hist;
 	size_t hist_cap, hist_head, hist_n, hist_max;
 	size_t hist_bytes;		/* sizes of versions only the history holds */
 	size_t hist_max_bytes;		/* bound on hist_bytes */
+	uint64_t hist_floor;		/* events after it are all in the ring */
+	/* On disk: every tombstone after disk_floor (meta 'hist_floor'), which
+	 * trails hist_floor by up to a batch of deletions. */
+	uint64_t disk_floor;
+	size_t prune_every, prune_wait;	/* deletions per prune, and left until one */
 
 	/* Notifications raised while subscribers run (a subscriber that writes)
 	 * queue here, so that every subscriber sees events in rv order. */
@@ -461,10 +483,32 @@ static void res_free(struct tb_store_res *r)
 
 /* ---- history and notification ------------------------------------------------- */
 
+static const struct tb_store_hev *hist_at(const struct tb_store *s, size_t i)
+{
+	return &s->hist[(s->hist_head + i) % s->hist_cap];
+}
+
+/* The position of the first event after rv (hist_n when there is none). */
+static size_t hist_seek(const struct tb_store *s, uint64_t rv)
+{
+	size_t lo = 0, hi = s->hist_n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (hist_at(s, mid)->ver->pub.rv > rv)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* The history then no longer holds every change after the dropped one's rv. */
 static void hist_drop_oldest(struct tb_store *s)
 {
 	struct tb_store_ver *v = s->hist[s->hist_head].ver;
 
+	s->hist_floor = v->pub.rv;
 	s->hist_head = (s->hist_head + 1) % s->hist_cap;
 	s->hist_n--;
 	v->in_hist = false;
@@ -578,32 +622,40 @@ int tb_store_events_since(const struct tb_store *s, const char *res, uint64_t rv
 			  tb_store_event_fn fn, void *data)
 {
 	const struct tb_store_res *r = NULL;
+	const struct tb_store_hev *e;
 	struct tb_store_event ev;
 	struct tb_store_ver *v;
-	uint64_t x, base;
+	uint64_t gen = s->gen;
+	size_t i;
 
 	/* An rv from the future was handed out by a history this store no longer
 	 * has (the tail lost to a power cut under TB_SYNC_NORMAL): the watcher's
 	 * cache is as stale as if it were too old, and must relist. */
-	if (rv > s->rv || rv < s->rv - s->hist_n)
+	if (rv > s->rv || rv < s->hist_floor)
 		return -TB_EGONE;
 	if (res && !(r = res_find(s, res)))
 		return 0;
-	/* s->rv is read again each round: a callback may write (and then its
-	 * events are replayed too) or even push unread events out of the ring. */
-	for (x = rv + 1; x <= s->rv; x++) {
-		base = s->rv - s->hist_n;
-		if (x <= base)
-			return -TB_EGONE;
-		v = s->hist[(s->hist_head + (x - base - 1)) % s->hist_cap].ver;
+	i = hist_seek(s, rv);
+	while (i < s->hist_n) {
+		e = hist_at(s, i++);
+		v = e->ver;
+		rv = v->pub.rv;
 		if (r && v->pub.res != r->name)
 			continue;
-		ev.type = s->hist[(s->hist_head + (x - base - 1)) % s->hist_cap].type;
-		ev.rv = x;
+		ev.type = e->type;
+		ev.rv = rv;
 		ev.obj = &v->pub;
 		v->refs++;
 		fn(data, &ev);
 		ver_unref(v);
+		/* The callback wrote: its events are replayed too, but the ring
+		 * has moved and may even have dropped events not yet replayed. */
+		if (s->gen != gen) {
+			if (rv < s->hist_floor)
+				return -TB_EGONE;
+			gen = s->gen;
+			i = hist_seek(s, rv);
+		}
 	}
 	return 0;
 }
@@ -710,30 +762,55 @@ static int db_step(sqlite3_stmt *st)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* One transaction: the object row (upserted, or deleted when del) and the
- * global rv. Durable on return, as far as the synchronous mode promises. */
-static int db_write(struct tb_store *s, const struct tb_store_ver *v, bool del, uint64_t rv,
+/* Binds res, ns, name, rv, json and labels of v to ?at and on, in that order:
+ * the columns of an object row, and of a tombstone after its rv. */
+static void db_bind_ver(struct tb_store *s, sqlite3_stmt *st, int at,
+			const struct tb_store_ver *v, bool text)
+{
+	sqlite3_bind_text(st, at, v->pub.res, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, at + 1, v->pub.ns, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, at + 2, v->pub.name, -1, SQLITE_STATIC);
+	if (!text)
+		return;
+	sqlite3_bind_int64(st, at + 3, (sqlite3_int64)v->pub.rv);
+	sqlite3_bind_text(st, at + 4, v->pub.json, (int)v->pub.len, SQLITE_STATIC);
+	labels_blob(s, &v->labels);
+	if (s->blob.len)
+		sqlite3_bind_blob(st, at + 5, s->blob.buf, (int)s->blob.len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, at + 5);
+}
+
+/* One transaction: the object row (v upserted; or deleted when del, with the
+ * deletion's version v as its tombstone) and the global rv. A deletion may
+ * also prune the tombstones that the history has dropped (*pruned then says
+ * so). Durable on return, as far as the synchronous mode promises. */
+static int db_write(struct tb_store *s, const struct tb_store_ver *v, bool del, bool *pruned,
 		    struct tb_err *err)
 {
-	sqlite3_stmt *st = del ? s->st_delete : s->st_upsert;
-
+	*pruned = false;
 	if (db_step(s->st_begin) < 0)
 		return db_fail(s, "begin", err);
-	sqlite3_bind_text(st, 1, v->pub.res, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, v->pub.ns, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, v->pub.name, -1, SQLITE_STATIC);
 	if (!del) {
-		labels_blob(s, &v->labels);
-		sqlite3_bind_int64(st, 4, (sqlite3_int64)rv);
-		sqlite3_bind_text(st, 5, v->pub.json, (int)v->pub.len, SQLITE_STATIC);
-		if (s->blob.len)
-			sqlite3_bind_blob(st, 6, s->blob.buf, (int)s->blob.len, SQLITE_STATIC);
-		else
-			sqlite3_bind_null(st, 6);
+		db_bind_ver(s, s->st_upsert, 1, v, true);
+		if (db_step(s->st_upsert) < 0)
+			return db_fail(s, "write", err);
+	} else {
+		db_bind_ver(s, s->st_delete, 1, v, false);
+		if (db_step(s->st_delete) < 0)
+			return db_fail(s, "delete", err);
+		db_bind_ver(s, s->st_tomb, 1, v, true);
+		if (db_step(s->st_tomb) < 0)
+			return db_fail(s, "write tombstone", err);
+		if (!s->prune_wait && s->hist_floor > s->disk_floor) {
+			sqlite3_bind_int64(s->st_prune, 1, (sqlite3_int64)s->hist_floor);
+			sqlite3_bind_int64(s->st_floor, 1, (sqlite3_int64)s->hist_floor);
+			if (db_step(s->st_prune) < 0 || db_step(s->st_floor) < 0)
+				return db_fail(s, "prune tombstones", err);
+			*pruned = true;
+		}
 	}
-	if (db_step(st) < 0)
-		return db_fail(s, del ? "delete" : "write", err);
-	sqlite3_bind_int64(s->st_rv, 1, (sqlite3_int64)rv);
+	sqlite3_bind_int64(s->st_rv, 1, (sqlite3_int64)v->pub.rv);
 	if (db_step(s->st_rv) < 0)
 		return db_fail(s, "write rv", err);
 	if (db_step(s->st_commit) < 0)
@@ -811,7 +888,16 @@ static int db_setup(struct tb_store *s, enum tb_store_sync sync, struct tb_err *
 		" PRIMARY KEY(res, ns, name));"
 		"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
 		"INSERT OR IGNORE INTO meta(key, value) VALUES('rv', 0);"
-		"PRAGMA user_version=1;"
+		/* Deleted objects as their DELETED events carry them, by the
+		 * deletion's rv: the history rebuilt on open needs them. */
+		"CREATE TABLE IF NOT EXISTS tombstones(rv INTEGER PRIMARY KEY, res TEXT NOT NULL,"
+		" ns TEXT NOT NULL, name TEXT NOT NULL, json TEXT NOT NULL, labels BLOB);"
+		/* Every deletion after the floor has its tombstone. A new store
+		 * starts complete (rv 0); one written by schema 1 kept no
+		 * tombstones, so its history starts at its current rv. */
+		"INSERT OR IGNORE INTO meta(key, value)"
+		" SELECT 'hist_floor', value FROM meta WHERE key = 'rv';"
+		"PRAGMA user_version=2;"
 		"COMMIT", err)) < 0)
 		return rc;
 	if ((rc = db_prepare(s, &s->st_begin, "BEGIN IMMEDIATE", err)) < 0 ||
@@ -826,7 +912,14 @@ static int db_setup(struct tb_store *s, enum tb_store_sync sync, struct tb_err *
 			     "DELETE FROM objects WHERE res = ?1 AND ns = ?2 AND name = ?3",
 			     err)) < 0 ||
 	    (rc = db_prepare(s, &s->st_rv, "UPDATE meta SET value = ?1 WHERE key = 'rv'",
-			     err)) < 0)
+			     err)) < 0 ||
+	    (rc = db_prepare(s, &s->st_tomb,
+			     "INSERT INTO tombstones(res, ns, name, rv, json, labels)"
+			     " VALUES(?1, ?2, ?3, ?4, ?5, ?6)", err)) < 0 ||
+	    (rc = db_prepare(s, &s->st_prune, "DELETE FROM tombstones WHERE rv <= ?1",
+			     err)) < 0 ||
+	    (rc = db_prepare(s, &s->st_floor,
+			     "UPDATE meta SET value = ?1 WHERE key = 'hist_floor'", err)) < 0)
 		return rc;
 	return 0;
 }
@@ -839,15 +932,18 @@ static int db_load(struct tb_store *s, struct tb_err *err)
 	struct tb_store_res *r = NULL;
 	struct tb_store_ver *v;
 	const char *res, *ns, *name, *json, *blob;
-	sqlite3_int64 rv, meta_rv;
+	sqlite3_int64 rv, meta_rv, floor;
 	sqlite3_stmt *st;
 	size_t slot;
 	int rc;
 
 	if ((rc = db_query(s, "SELECT value FROM meta WHERE key = 'rv'", &meta_rv, NULL, 0,
-			   err)) < 0)
+			   err)) < 0 ||
+	    (rc = db_query(s, "SELECT value FROM meta WHERE key = 'hist_floor'", &floor, NULL,
+			   0, err)) < 0)
 		return rc;
 	s->rv = meta_rv > 0 ? (uint64_t)meta_rv : 0;
+	s->disk_floor = s->hist_floor = floor > 0 ? (uint64_t)floor : 0;
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return tb_error(err, TB_EIO, "store: load: %s", sqlite3_errmsg(s->db));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -885,6 +981,119 @@ static int db_load(struct tb_store *s, struct tb_err *err)
 	return 0;
 }
 
+/* The version a tombstone row (rv, res, ns, name, json, labels) stands for,
+ * holding one reference; NULL when the row is corrupt. */
+static struct tb_store_ver *db_tombstone(struct tb_store *s, sqlite3_stmt *st)
+{
+	sqlite3_int64 rv = sqlite3_column_int64(st, 0);
+	const char *res = (const char *)sqlite3_column_text(st, 1);
+	const char *ns = (const char *)sqlite3_column_text(st, 2);
+	const char *name = (const char *)sqlite3_column_text(st, 3);
+	const char *json = (const char *)sqlite3_column_text(st, 4);
+	const char *blob = sqlite3_column_blob(st, 5);
+
+	if (!res || !*res || !ns || !name || !*name || !json || rv <= 0 ||
+	    blob_labels(s, blob, blob ? (size_t)sqlite3_column_bytes(st, 5) : 0) < 0)
+		return NULL;
+	if ((uint64_t)rv > s->rv)
+		s->rv = (uint64_t)rv;
+	return ver_new(res_get(s, res), ns, name, (uint64_t)rv, json,
+		       (size_t)sqlite3_column_bytes(st, 4), s->lbl, s->nlbl);
+}
+
+static int cmp_ver_rv(const void *a, const void *b)
+{
+	const struct tb_store_ver *const *x = a, *const *y = b;
+
+	return (*x)->pub.rv < (*y)->pub.rv ? -1 : (*x)->pub.rv > (*y)->pub.rv;
+}
+
+/* Rebuilds the history after the floor: the current version of every object
+ * changed since, as MODIFIED (it may have been created since or not: clients
+ * treat MODIFIED of an object they have not seen as an upsert, while ADDED of
+ * one they have would be wrong), and a DELETED per tombstone, merged in rv
+ * order. Newest first, so that the bounds on the history (events, and bytes of
+ * tombstone texts) keep the latest and raise the floor past what they drop;
+ * tombstones older than that are never read. */
+static int hist_load(struct tb_store *s, struct tb_err *err)
+{
+	const char *sql = "SELECT rv, res, ns, name, json, labels FROM tombstones"
+			  " WHERE rv > ?1 ORDER BY rv DESC";
+	struct tb_store_ver **live = NULL, *v;
+	struct tb_store_hev *ev = NULL;
+	size_t nlive = 0, alive = 0, nev = 0, aev = 0, bytes = 0, i, ri, ci;
+	const struct tb_store_chunk *c;
+	sqlite3_stmt *st = NULL;
+	int rc = 0, step;
+
+	for (ri = 0; ri < s->nres; ri++) {
+		for (ci = 0; ci < s->res[ri]->nchunks; ci++) {
+			c = s->res[ri]->chunks[ci];
+			for (i = 0; i < c->n; i++) {
+				if (c->v[i]->pub.rv <= s->hist_floor)
+					continue;
+				TB_GROW(live, alive, nlive + 1);
+				live[nlive++] = c->v[i];
+			}
+		}
+	}
+	qsort(live, nlive, sizeof(*live), cmp_ver_rv);
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		rc = tb_error(err, TB_EIO, "store: load tombstones: %s", sqlite3_errmsg(s->db));
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)s->hist_floor);
+	step = sqlite3_step(st);
+	for (;;) {
+		if (step == SQLITE_ROW && (!nlive || (uint64_t)sqlite3_column_int64(st, 0) >
+					   live[nlive - 1]->pub.rv)) {
+			if (nev == s->hist_max) {
+				s->hist_floor = (uint64_t)sqlite3_column_int64(st, 0);
+				break;
+			}
+			if (!(v = db_tombstone(s, st))) {
+				rc = tb_error(err, TB_EIO, "store: load: corrupt tombstone %lld",
+					      (long long)sqlite3_column_int64(st, 0));
+				goto out;
+			}
+			if (nev && bytes + v->size > s->hist_max_bytes) {
+				s->hist_floor = v->pub.rv;
+				ver_unref(v);
+				break;
+			}
+			bytes += v->size;
+			TB_GROW(ev, aev, nev + 1);
+			ev[nev++] = (struct tb_store_hev){ v, TB_EV_DELETED };
+			step = sqlite3_step(st);
+		} else if (nlive) {
+			v = live[--nlive];
+			if (nev == s->hist_max) {
+				s->hist_floor = v->pub.rv;
+				break;
+			}
+			TB_GROW(ev, aev, nev + 1);
+			ev[nev++] = (struct tb_store_hev){ v, TB_EV_MODIFIED };
+		} else {
+			break;
+		}
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = tb_error(err, TB_EIO, "store: load tombstones: %s", sqlite3_errmsg(s->db));
+out:
+	/* The history takes its own references; the tombstones' first ones
+	 * were ours. On failure the store is closed: nothing to undo. */
+	for (i = nev; i-- > 0;) {
+		if (!rc)
+			hist_add(s, ev[i].type, ev[i].ver);
+		if (ev[i].type == TB_EV_DELETED)
+			ver_unref(ev[i].ver);
+	}
+	sqlite3_finalize(st);
+	tb_free(ev);
+	tb_free(live);
+	return rc;
+}
+
 /* ---- public API ---------------------------------------------------------------------- */
 
 int tb_store_open(struct tb_store **ret, const char *dir, const struct tb_store_opts *o,
@@ -914,7 +1123,10 @@ int tb_store_open(struct tb_store **ret, const char *dir, const struct tb_store_
 			      s->db ? sqlite3_errmsg(s->db) : "out of memory");
 		goto fail;
 	}
-	if ((rc = db_setup(s, o->sync, err)) < 0 || (rc = db_load(s, err)) < 0)
+	s->prune_every = s->hist_max / 8 < TB_STORE_PRUNE_EVERY ? s->hist_max / 8 + 1 :
+			 TB_STORE_PRUNE_EVERY;
+	if ((rc = db_setup(s, o->sync, err)) < 0 || (rc = db_load(s, err)) < 0 ||
+	    (rc = hist_load(s, err)) < 0)
 		goto fail;
 	tb_strbuf_release(&path);
 	*ret = s;
@@ -950,6 +1162,9 @@ void tb_store_close(struct tb_store *s)
 	sqlite3_finalize(s->st_upsert);
 	sqlite3_finalize(s->st_delete);
 	sqlite3_finalize(s->st_rv);
+	sqlite3_finalize(s->st_tomb);
+	sqlite3_finalize(s->st_prune);
+	sqlite3_finalize(s->st_floor);
 	sqlite3_close(s->db);
 	tb_free(s);
 }
@@ -970,8 +1185,15 @@ const struct tb_store_obj *tb_store_get(const struct tb_store *s, const char *re
 
 size_t tb_store_count(const struct tb_store *s, const char *res)
 {
-	const struct tb_store_res *r = res_find(s, res);
+	const struct tb_store_res *r;
+	size_t i, n = 0;
 
+	if (!res) {
+		for (i = 0; i < s->nres; i++)
+			n += s->res[i]->count;
+		return n;
+	}
+	r = res_find(s, res);
 	return r ? r->count : 0;
 }
 
@@ -1037,6 +1259,7 @@ int tb_store_put(struct tb_store *s, const char *res, const char *ns, const char
 	json_error_t jerr;
 	json_t *root;
 	size_t slot;
+	bool pruned;
 	int rc;
 
 	if ((rc = check_key(res, ns, name, err)) < 0)
@@ -1076,7 +1299,7 @@ int tb_store_put(struct tb_store *s, const char *res, const char *ns, const char
 	doc_labels(s, root);
 	v = ver_new(r, ns, name, rv, s->text.buf, s->text.len, s->lbl, s->nlbl);
 	json_decref(root);
-	if ((rc = db_write(s, v, false, rv, err)) < 0) {
+	if ((rc = db_write(s, v, false, &pruned, err)) < 0) {
 		ver_unref(v);
 		return rc;
 	}
@@ -1110,6 +1333,7 @@ int tb_store_delete(struct tb_store *s, const char *res, const char *ns, const c
 	json_error_t jerr;
 	json_t *root;
 	size_t slot, i;
+	bool pruned;
 	int rc;
 
 	if ((rc = check_key(res, ns, name, err)) < 0)
@@ -1136,9 +1360,15 @@ int tb_store_delete(struct tb_store *s, const char *res, const char *ns, const c
 		lbl_push(s, old->labels.v[i].key, strlen(old->labels.v[i].key),
 			 old->labels.v[i].value, strlen(old->labels.v[i].value));
 	v = ver_new(r, ns, name, rv, s->text.buf, s->text.len, s->lbl, s->nlbl);
-	if ((rc = db_write(s, v, true, rv, err)) < 0) {
+	if ((rc = db_write(s, v, true, &pruned, err)) < 0) {
 		ver_unref(v);
 		return rc;
+	}
+	if (pruned) {
+		s->disk_floor = s->hist_floor;
+		s->prune_wait = s->prune_every;
+	} else if (s->prune_wait) {
+		s->prune_wait--;
 	}
 	hash_remove(r, slot);
 	idx_remove(r, old);

@@ -876,9 +876,14 @@ static void test_store__reopen(void **state)
 		tb_free(texts[i]);
 	}
 	assert_int_equal(tb_store_count(s, "configmaps") + tb_store_count(s, "secrets.v1"), j);
-	/* The history starts empty: resume from now, not from before. */
+	assert_int_equal(tb_store_count(s, NULL), j);
+	/* The history is rebuilt: the last change, a deletion, replays. */
 	assert_int_equal(tb_store_events_since(s, NULL, rv, rec_fn, &r), 0);
-	assert_int_equal(tb_store_events_since(s, NULL, rv - 1, rec_fn, &r), -TB_EGONE);
+	assert_int_equal(r.n, 0);
+	assert_int_equal(tb_store_events_since(s, NULL, rv - 1, rec_fn, &r), 0);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.v[0].type, TB_EV_DELETED);
+	rec_reset(&r);
 	o = put(s, "configmaps", "ns-a", "new", "{}");
 	assert_int_equal(o->rv, rv + 1);
 	assert_int_equal(tb_store_events_since(s, NULL, rv, rec_fn, &r), 0);
@@ -891,14 +896,251 @@ static void test_store__reopen(void **state)
 	tb_store_close(s);
 }
 
-/* A child writes as fast as it can and reports each acknowledged rv; it is
- * killed mid-burst. Every acknowledged write must be there after reopening. */
+static void labels_fn(void *data, const struct tb_store_event *ev)
+{
+	if (strcmp(ev->obj->name, "b"))
+		return;
+	assert_int_equal(ev->obj->labels->n, 1);
+	assert_string_equal(tb_strmap_get(ev->obj->labels, "app"), "b");
+	(*(int *)data)++;
+}
+
+/* A watch resumes across a restart: the deletions and the latest version of
+ * every object changed after its rv, in rv order, nothing older. */
+static void test_store__restart_resume(void **state)
+{
+	struct tstate *t = *state;
+	struct tb_store *s = open_store(t->dir, 0);
+	struct recorder live = { .n = 0 }, r = { .n = 0 };
+	struct tb_err err = TB_ERR_INIT;
+	uint64_t before, end;
+	int n = 0;
+
+	put(s, "configmaps", "ns", "a", "{\"data\":{\"v\":\"1\"}}");
+	put(s, "configmaps", "ns", "b", "{\"metadata\":{\"labels\":{\"app\":\"b\"}},"
+	    "\"data\":{\"v\":\"b\"}}");
+	put(s, "configmaps", "ns", "c", "{}");
+	put(s, "pods", "ns", "p", "{}");
+	before = tb_store_rv(s);
+	tb_store_subscribe(s, rec_fn, &live);
+	assert_int_equal(tb_store_delete(s, "configmaps", "ns", "b", 0, &err), 0);
+	put(s, "configmaps", "ns", "a", "{\"data\":{\"v\":\"2\"}}");
+	put(s, "configmaps", "ns", "a", "{\"data\":{\"v\":\"3\"}}");
+	/* Born and gone after the watcher's rv, and born after it. */
+	put(s, "configmaps", "ns", "d", "{}");
+	assert_int_equal(tb_store_delete(s, "configmaps", "ns", "d", 0, &err), 0);
+	put(s, "configmaps", "", "e", "{}");
+	end = tb_store_rv(s);
+	assert_int_equal(live.n, 6);
+	tb_store_close(s);
+
+	s = open_store(t->dir, 0);
+	assert_int_equal(tb_store_rv(s), end);
+	assert_int_equal(tb_store_count(s, NULL), 4);
+	assert_int_equal(tb_store_events_since(s, NULL, before, rec_fn, &r), 0);
+	assert_int_equal(r.n, 4);
+	/* The DELETED events carry what they carried before the restart. */
+	expect_ev(&r, 0, TB_EV_DELETED, before + 1, "configmaps ns/b", "\"v\":\"b\"");
+	assert_string_equal(r.v[0].json, live.v[0].json);
+	/* a changed twice: its latest version only, as MODIFIED. */
+	expect_ev(&r, 1, TB_EV_MODIFIED, before + 3, "configmaps ns/a", "\"v\":\"3\"");
+	assert_string_equal(r.v[1].json, live.v[2].json);
+	expect_ev(&r, 2, TB_EV_DELETED, before + 5, "configmaps ns/d", NULL);
+	assert_string_equal(r.v[2].json, live.v[4].json);
+	expect_ev(&r, 3, TB_EV_MODIFIED, end, "configmaps /e", NULL);
+	rec_reset(&r);
+	rec_reset(&live);
+	/* A tombstone keeps the labels, for selectors. */
+	assert_int_equal(tb_store_events_since(s, NULL, before, labels_fn, &n), 0);
+	assert_int_equal(n, 1);
+	/* From the middle, per resource, and the edges. */
+	assert_int_equal(tb_store_events_since(s, NULL, before + 3, rec_fn, &r), 0);
+	assert_int_equal(r.n, 2);
+	expect_ev(&r, 0, TB_EV_DELETED, before + 5, "configmaps ns/d", NULL);
+	rec_reset(&r);
+	assert_int_equal(tb_store_events_since(s, "pods", before, rec_fn, &r), 0);
+	assert_int_equal(r.n, 0);
+	assert_int_equal(tb_store_events_since(s, NULL, end, rec_fn, &r), 0);
+	assert_int_equal(r.n, 0);
+	assert_int_equal(tb_store_events_since(s, NULL, end + 1, rec_fn, &r), -TB_EGONE);
+	/* The store was created here, so the whole collapsed history is there:
+	 * older objects too, at their own rvs. */
+	assert_int_equal(tb_store_events_since(s, NULL, 0, rec_fn, &r), 0);
+	assert_int_equal(r.n, 6);
+	expect_ev(&r, 0, TB_EV_MODIFIED, 3, "configmaps ns/c", NULL);
+	expect_ev(&r, 1, TB_EV_MODIFIED, 4, "pods ns/p", NULL);
+	rec_reset(&r);
+	/* New changes follow the rebuilt history. */
+	put(s, "configmaps", "ns", "f", "{}");
+	assert_int_equal(tb_store_events_since(s, NULL, before, rec_fn, &r), 0);
+	assert_int_equal(r.n, 5);
+	expect_ev(&r, 4, TB_EV_ADDED, end + 1, "configmaps ns/f", NULL);
+	rec_reset(&r);
+	tb_store_close(s);
+
+	/* A smaller history keeps the newest events, and the rest is Gone. */
+	s = open_store(t->dir, 2);
+	assert_int_equal(tb_store_events_since(s, NULL, before, rec_fn, &r), -TB_EGONE);
+	assert_int_equal(tb_store_events_since(s, NULL, before + 4, rec_fn, &r), -TB_EGONE);
+	assert_int_equal(tb_store_events_since(s, NULL, before + 5, rec_fn, &r), 0);
+	assert_int_equal(r.n, 2);
+	expect_ev(&r, 0, TB_EV_MODIFIED, end, "configmaps /e", NULL);
+	expect_ev(&r, 1, TB_EV_MODIFIED, end + 1, "configmaps ns/f", NULL);
+	rec_reset(&r);
+	tb_store_close(s);
+}
+
+static int tombstones_on_disk(const char *dir, int64_t *floor)
+{
+	char path[128];
+	sqlite3_stmt *st;
+	sqlite3 *db;
+	int n;
+
+	snprintf(path, sizeof(path), "%s/tugboat.db", dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*), (SELECT value FROM meta WHERE"
+					    " key = 'hist_floor') FROM tombstones", -1, &st,
+					    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int(st, 0);
+	*floor = sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+/* Tombstones are pruned with the history, and the floor persisted: an rv
+ * older than it is Gone after a restart. */
+static void test_store__restart_prune(void **state)
+{
+	enum { BIG = 100000 };
+	struct tstate *t = *state;
+	struct tb_store *s = open_store(t->dir, 5);
+	struct recorder r = { .n = 0 };
+	struct tb_err err = TB_ERR_INIT;
+	char name[16], *big, dir2[128];
+	int64_t floor;
+	int i, n;
+
+	for (i = 0; i < 40; i++) {
+		snprintf(name, sizeof(name), "o%d", i);
+		put(s, "configmaps", "ns", name, "{}");
+	}
+	for (i = 0; i < 40; i++) {
+		snprintf(name, sizeof(name), "o%d", i);
+		assert_int_equal(tb_store_delete(s, "configmaps", "ns", name, 0, &err), 0);
+	}
+	/* Events 76..80 in memory; on disk, what was after the floor when the
+	 * last deletion committed. */
+	assert_int_equal(tb_store_events_since(s, NULL, 74, rec_fn, &r), -TB_EGONE);
+	assert_int_equal(tb_store_events_since(s, NULL, 75, rec_fn, &r), 0);
+	assert_int_equal(r.n, 5);
+	rec_reset(&r);
+	tb_store_close(s);
+	n = tombstones_on_disk(t->dir, &floor);
+	assert_true(n >= 5 && n <= 10);
+	assert_true(floor >= 70 && floor <= 75);
+	assert_int_equal(floor, 80 - n);
+
+	s = open_store(t->dir, 5);
+	assert_int_equal(tb_store_rv(s), 80);
+	assert_int_equal(tb_store_count(s, NULL), 0);
+	assert_int_equal(tb_store_events_since(s, NULL, 10, rec_fn, &r), -TB_EGONE);
+	assert_int_equal(tb_store_events_since(s, NULL, 74, rec_fn, &r), -TB_EGONE);
+	assert_int_equal(tb_store_events_since(s, NULL, 75, rec_fn, &r), 0);
+	assert_int_equal(r.n, 5);
+	expect_ev(&r, 0, TB_EV_DELETED, 76, "configmaps ns/o35", NULL);
+	expect_ev(&r, 4, TB_EV_DELETED, 80, "configmaps ns/o39", NULL);
+	rec_reset(&r);
+	/* A deletion now prunes what the reopened history left out. */
+	put(s, "configmaps", "ns", "x", "{}");
+	assert_int_equal(tb_store_delete(s, "configmaps", "ns", "x", 0, &err), 0);
+	tb_store_close(s);
+	assert_true(tombstones_on_disk(t->dir, &floor) <= 6);
+	assert_true(floor >= 76);
+
+	/* Tombstone texts count toward the history's bytes after a restart
+	 * too: with history 16, two of 100 KB fit in 256 KiB, not ten. */
+	snprintf(dir2, sizeof(dir2), "%s/big", t->dir);
+	s = open_store(dir2, 16);
+	big = tb_malloc(BIG + 32);
+	n = snprintf(big, 32, "{\"data\":\"");
+	memset(big + n, 'x', BIG - (size_t)n - 2);
+	memcpy(big + BIG - 2, "\"}", 3);
+	for (i = 0; i < 10; i++) {
+		snprintf(name, sizeof(name), "big%d", i);
+		put(s, "configmaps", "ns", name, big);
+	}
+	for (i = 0; i < 10; i++) {
+		snprintf(name, sizeof(name), "big%d", i);
+		assert_int_equal(tb_store_delete(s, "configmaps", "ns", name, 0, &err), 0);
+	}
+	tb_free(big);
+	tb_store_close(s);
+	s = open_store(dir2, 16);
+	assert_int_equal(tb_store_events_since(s, NULL, 17, rec_fn, &r), -TB_EGONE);
+	assert_int_equal(tb_store_events_since(s, NULL, 18, rec_fn, &r), 0);
+	assert_int_equal(r.n, 2);
+	expect_ev(&r, 1, TB_EV_DELETED, 20, "configmaps ns/big9", "xxxx");
+	rec_reset(&r);
+	tb_store_close(s);
+}
+
+/* A store written by schema 1 kept no tombstones: its history starts at the
+ * rv it had, and deletions from then on are kept. */
+static void test_store__schema1(void **state)
+{
+	struct tstate *t = *state;
+	struct tb_store *s = open_store(t->dir, 0);
+	struct recorder r = { .n = 0 };
+	struct tb_err err = TB_ERR_INIT;
+	char path[128];
+	sqlite3 *db;
+
+	put(s, "configmaps", "ns", "a", "{}");
+	put(s, "configmaps", "ns", "b", "{}");
+	assert_int_equal(tb_store_delete(s, "configmaps", "ns", "a", 0, &err), 0);
+	tb_store_close(s);
+	snprintf(path, sizeof(path), "%s/tugboat.db", t->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE tombstones; DELETE FROM meta WHERE"
+				      " key = 'hist_floor'; PRAGMA user_version=1", NULL, NULL,
+				      NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	s = open_store(t->dir, 0);
+	assert_int_equal(tb_store_rv(s), 3);
+	assert_int_equal(tb_store_events_since(s, NULL, 2, rec_fn, &r), -TB_EGONE);
+	assert_int_equal(tb_store_events_since(s, NULL, 3, rec_fn, &r), 0);
+	assert_int_equal(tb_store_delete(s, "configmaps", "ns", "b", 0, &err), 0);
+	tb_store_close(s);
+	s = open_store(t->dir, 0);
+	assert_int_equal(tb_store_events_since(s, NULL, 2, rec_fn, &r), -TB_EGONE);
+	assert_int_equal(tb_store_events_since(s, NULL, 3, rec_fn, &r), 0);
+	assert_int_equal(r.n, 1);
+	expect_ev(&r, 0, TB_EV_DELETED, 4, "configmaps ns/b", NULL);
+	rec_reset(&r);
+	tb_store_close(s);
+}
+
+/* A child writes as fast as it can and reports each acknowledged change: it
+ * creates objects and deletes every third one; it is killed mid-burst. Every
+ * acknowledged change must be there after reopening, and the history rebuilt
+ * from disk must hold every deletion. */
+enum { CRASH_MAXREC = 200000 };
+
+struct crash_rec {
+	uint64_t idx, rv, del;
+};
+
 static void crash_child(const char *dir, int fd)
 {
 	struct tb_store *s;
 	const struct tb_store_obj *o;
 	char name[32], json[512];
-	uint64_t rec[2], i;
+	struct crash_rec rec;
+	uint64_t i;
 	int n;
 
 	if (tb_store_open(&s, dir, NULL, NULL) < 0)
@@ -911,22 +1153,81 @@ static void crash_child(const char *dir, int fd)
 		if (tb_store_put(s, "configmaps", "default", name, json, (size_t)n, 0, true, false,
 				 &o, NULL) < 0)
 			_exit(3);
-		rec[0] = i;
-		rec[1] = o->rv;
-		if (write(fd, rec, sizeof(rec)) != (ssize_t)sizeof(rec))
+		rec = (struct crash_rec){ i, o->rv, 0 };
+		if (write(fd, &rec, sizeof(rec)) != (ssize_t)sizeof(rec))
+			_exit(4);
+		if (i % 3 != 2)
+			continue;
+		snprintf(name, sizeof(name), "obj-%06" PRIu64, i - 1);
+		if (tb_store_delete(s, "configmaps", "default", name, 0, NULL) < 0)
+			_exit(5);
+		rec = (struct crash_rec){ i - 1, tb_store_rv(s), 1 };
+		if (write(fd, &rec, sizeof(rec)) != (ssize_t)sizeof(rec))
 			_exit(4);
 	}
 }
 
+/* What the store must hold: per object index, the rv it has (0: none) and
+ * the rv of its deletion (0: none). */
+struct crash_model {
+	uint64_t *rv, *del;
+	size_t nobj, ndel, nlive, nev;
+};
+
+static size_t crash_idx(const struct tb_store_obj *o)
+{
+	size_t i = (size_t)strtoull(o->name + 4, NULL, 10);
+
+	assert_true(!strncmp(o->name, "obj-", 4) && i < CRASH_MAXREC);
+	return i;
+}
+
+static void crash_ev_fn(void *data, const struct tb_store_event *ev)
+{
+	struct crash_model *m = data;
+	size_t i = crash_idx(ev->obj);
+
+	assert_int_equal(text_rv(ev->obj->json), ev->rv);
+	if (ev->type == TB_EV_DELETED) {
+		assert_int_equal(m->del[i], ev->rv);
+	} else {
+		assert_int_equal(ev->type, TB_EV_MODIFIED);
+		assert_int_equal(m->rv[i], ev->rv);
+	}
+	m->nev++;
+}
+
+/* The one change that may have committed without being reported. */
+static void crash_last_fn(void *data, const struct tb_store_event *ev)
+{
+	struct crash_model *m = data;
+	size_t i = crash_idx(ev->obj);
+
+	if (ev->type == TB_EV_DELETED) {
+		assert_true(m->rv[i] != 0 && i % 3 == 1);
+		m->rv[i] = 0;
+		m->del[i] = ev->rv;
+	} else {
+		assert_true(i == m->nobj);
+		m->rv[i] = ev->rv;
+		m->nobj++;
+	}
+	m->nev++;
+}
+
 static void test_store__crash_durability(void **state)
 {
-	enum { KILL_AFTER = 3000, MAXREC = 200000 };
+	enum { KILL_AFTER = 3000 };
 	struct tstate *t = *state;
-	uint64_t (*acks)[2] = tb_calloc(MAXREC, sizeof(*acks)), rec[2], last = 0;
+	struct crash_model m = { tb_calloc(CRASH_MAXREC, sizeof(uint64_t)),
+				 tb_calloc(CRASH_MAXREC, sizeof(uint64_t)), 0, 0, 0, 0 };
+	struct crash_rec rec;
 	const struct tb_store_obj *o;
 	sqlite3_stmt *st;
 	struct tb_store *s;
 	size_t n = 0, i, got;
+	uint64_t last = 0;
+	int64_t floor;
 	sqlite3 *db;
 	char name[32], path[128];
 	int fds[2], status;
@@ -943,7 +1244,7 @@ static void test_store__crash_durability(void **state)
 	for (;;) {
 		got = 0;
 		while (got < sizeof(rec)) {
-			ssize_t r = read(fds[0], (char *)rec + got, sizeof(rec) - got);
+			ssize_t r = read(fds[0], (char *)&rec + got, sizeof(rec) - got);
 
 			if (r <= 0)
 				break;
@@ -951,11 +1252,18 @@ static void test_store__crash_durability(void **state)
 		}
 		if (got < sizeof(rec))
 			break;
-		assert_true(n < MAXREC);
-		acks[n][0] = rec[0];
-		acks[n][1] = rec[1];
-		n++;
-		if (n == KILL_AFTER)
+		assert_true(rec.idx < CRASH_MAXREC - 1 && rec.rv == last + 1);
+		if (rec.del) {
+			assert_true(m.rv[rec.idx] != 0);
+			m.rv[rec.idx] = 0;
+			m.del[rec.idx] = rec.rv;
+		} else {
+			assert_int_equal(rec.idx, m.nobj);
+			m.rv[rec.idx] = rec.rv;
+			m.nobj++;
+		}
+		last = rec.rv;
+		if (++n == KILL_AFTER)
 			kill(pid, SIGKILL);
 	}
 	close(fds[0]);
@@ -964,21 +1272,36 @@ static void test_store__crash_durability(void **state)
 	assert_true(n >= KILL_AFTER);
 
 	s = open_store(t->dir, 0);
-	for (i = 0; i < n; i++) {
-		snprintf(name, sizeof(name), "obj-%06" PRIu64, acks[i][0]);
-		o = tb_store_get(s, "configmaps", "default", name);
-		if (!o)
-			fail_msg("acknowledged write %s (rv %" PRIu64 ") lost", name, acks[i][1]);
-		assert_int_equal(o->rv, acks[i][1]);
-		assert_int_equal(text_rv(o->json), acks[i][1]);
-		last = acks[i][1];
-	}
-	/* At most the one write that committed but was not yet reported. */
+	/* At most the one change that committed but was not yet reported. */
 	assert_true(tb_store_rv(s) >= last && tb_store_rv(s) <= last + 1);
-	assert_true(tb_store_count(s, "configmaps") >= n &&
-		    tb_store_count(s, "configmaps") <= n + 1);
+	assert_int_equal(tb_store_events_since(s, NULL, last, crash_last_fn, &m), 0);
+	assert_int_equal(m.nev, tb_store_rv(s) - last);
+	for (i = 0; i < m.nobj; i++) {
+		snprintf(name, sizeof(name), "obj-%06zu", i);
+		o = tb_store_get(s, "configmaps", "default", name);
+		if (m.rv[i] && !o)
+			fail_msg("acknowledged write %s (rv %" PRIu64 ") lost", name, m.rv[i]);
+		if (!m.rv[i] && o)
+			fail_msg("acknowledged deletion of %s (rv %" PRIu64 ") lost", name,
+				 m.del[i]);
+		if (o) {
+			assert_int_equal(o->rv, m.rv[i]);
+			assert_int_equal(text_rv(o->json), m.rv[i]);
+			m.nlive++;
+		}
+		m.ndel += m.del[i] != 0;
+	}
+	assert_true(m.ndel >= KILL_AFTER / 4);
+	assert_int_equal(tb_store_count(s, NULL), m.nlive);
+	/* The rebuilt history: every live object at its rv, every deletion. */
+	m.nev = 0;
+	assert_int_equal(tb_store_events_since(s, NULL, 0, crash_ev_fn, &m), 0);
+	assert_int_equal(m.nev, m.nlive + m.ndel);
 	tb_store_close(s);
-	tb_free(acks);
+	tb_free(m.rv);
+	tb_free(m.del);
+	assert_int_equal(tombstones_on_disk(t->dir, &floor), m.ndel);
+	assert_int_equal(floor, 0);
 
 	/* The file itself is sound and its rv is the store's. */
 	snprintf(path, sizeof(path), "%s/tugboat.db", t->dir);
@@ -1098,6 +1421,9 @@ int main(void)
 		T(subscriber_writes),
 		T(list_writes),
 		T(reopen),
+		T(restart_resume),
+		T(restart_prune),
+		T(schema1),
 		T(crash_durability),
 		T(bad_inputs),
 		T(open_errors),

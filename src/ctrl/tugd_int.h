@@ -1,0 +1,85 @@
+/* Internal to tugd's controllers (tugd.c, detector.c, works.c): the shared
+ * state and the helpers they use to read and write the store. */
+#ifndef TB_TUGD_INT_H
+#define TB_TUGD_INT_H
+
+#include <jansson.h>
+
+#include "api/object.h"
+#include "ctrl/tugd.h"
+#include "ctrl/world.h"
+#include "lib/hmap.h"
+#include "lib/queue.h"
+
+/* Store keys of the kinds the controllers handle. */
+#define RES_CLUSTERS "clusters.cluster.karmada.io"
+#define RES_PP "propagationpolicies.policy.karmada.io"
+#define RES_CPP "clusterpropagationpolicies.policy.karmada.io"
+#define RES_RB "resourcebindings.work.karmada.io"
+#define RES_CRB "clusterresourcebindings.work.karmada.io"
+#define RES_WORKS "works.work.karmada.io"
+#define RES_NAMESPACES "namespaces"
+
+/* Bounded work per loop turn, so the API stays responsive while thousands
+ * of objects are reconciled; the rest waits for the next turn. */
+#define TUGD_BATCH 1000
+
+struct tb_dpolicy;	/* detector.c */
+
+struct tb_tugd {
+	struct event_base *base;
+	struct tb_store *store;
+	struct tb_failover_config cfg;
+	int64_t (*now_ms)(void);
+	int sub;
+	struct event *kick;		/* runs tb__tugd_reconcile on the next turn */
+	bool kicked;
+
+	/* The world the scheduler and failover controllers work on: every
+	 * cluster and binding, typed, mirrored from the store. */
+	struct tb_world world;
+	struct tb_hmap bindex;		/* binding key -> index + 1 in world.bindings */
+	bool writing;			/* the store event is our own write-back */
+
+	/* Resource detector. */
+	struct tb_dpolicy **policies;
+	size_t npolicies;
+	struct tb_queue dirty_templates;	/* "res|ns|name" */
+
+	/* Works. */
+	struct tb_queue dirty_bindings;	/* binding keys whose Works to sync */
+	struct tb_hmap works;		/* binding key -> struct tb_workset * */
+	bool exec_ns_checked;
+};
+
+/* A binding's key: "ns/name" for a ResourceBinding, "name" for a
+ * ClusterResourceBinding (names cannot contain '/'). */
+void tb__tugd_binding_key(const char *ns, const char *name, char *buf, size_t n);
+/* Splits a binding key into its store resource, namespace and name. */
+void tb__tugd_binding_split(const char *key, const char **res, char *ns, size_t nsn,
+			    const char **name);
+
+void tb__tugd_kick(struct tb_tugd *t);
+
+/* Writes obj (a full object of kind k) to the store as a controller: server
+ * metadata stamped (create, or update of the stored object), status written
+ * too unless keep_status, nothing written when nothing changed. Returns 0
+ * (*ret_rv: the object's resourceVersion) or the store's error (logged). */
+int tb__tugd_put(struct tb_tugd *t, const struct tb_kind *k, const char *res, json_t *obj,
+		 bool keep_status, uint64_t *ret_rv);
+int tb__tugd_delete(struct tb_tugd *t, const char *res, const char *ns, const char *name);
+
+/* detector.c */
+void tb__detector_init(struct tb_tugd *t);
+void tb__detector_release(struct tb_tugd *t);
+void tb__detector_on_event(struct tb_tugd *t, const struct tb_store_event *ev);
+/* Processes up to max dirty templates; returns how many remain. */
+size_t tb__detector_run(struct tb_tugd *t, size_t max);
+
+/* works.c */
+void tb__works_init(struct tb_tugd *t);
+void tb__works_release(struct tb_tugd *t);
+void tb__works_on_event(struct tb_tugd *t, const struct tb_store_event *ev);
+size_t tb__works_run(struct tb_tugd *t, size_t max);
+
+#endif
