@@ -487,6 +487,35 @@ struct opts {
 	double pid, n, rate, list_rate, secs, conns, max_conns, max_secs;
 };
 
+/* After a failure: how tugd ended, if it did (then it is reaped: returns
+ * true), and the end of its log. */
+static bool post_mortem(pid_t pid, const char *dir)
+{
+	char path[4096], buf[2048];
+	bool reaped;
+	size_t n = 0;
+	FILE *f;
+	int i, st;
+
+	/* Its sockets close just before it can be reaped: give it a moment. */
+	for (i = 0; i < 50 && !(reaped = waitpid(pid, &st, WNOHANG) == pid); i++)
+		usleep(10000);
+	if (reaped)
+		fprintf(stderr, "bench_api: tugd %s %d\n",
+			WIFSIGNALED(st) ? "was killed by signal" : "exited with status",
+			WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+	snprintf(path, sizeof(path), "%s/tugd.log", dir);
+	if ((f = fopen(path, "r"))) {
+		if (fseek(f, -(long)sizeof(buf) + 1, SEEK_END))
+			rewind(f);
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+	}
+	buf[n] = '\0';
+	fprintf(stderr, "bench_api: the end of tugd's log:\n%s", buf);
+	return reaped;
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
@@ -530,7 +559,7 @@ int main(int argc, char **argv)
 	struct opts o = { .exe = "build/tugd", .n = 10000, .rate = 1000, .list_rate = 100,
 			  .secs = 10, .conns = 16, .max_conns = 8, .max_secs = 5 };
 	struct bench b = { .rng = 0x9e3779b97f4a7c15u };
-	double rss0, rss1, json_avg, per_obj, disk, p99[_OP_MAX] = { 0 };
+	double rss0, rss1, json_avg, per_obj, disk, load[1], p99[_OP_MAX] = { 0 };
 	char tmp[] = "/tmp/bench_api.XXXXXX", datadir[4096];
 	size_t conns, max_conns, i;
 	struct event_config *cfg;
@@ -547,6 +576,7 @@ int main(int argc, char **argv)
 	if (!b.n || !conns || !max_conns)
 		usage();
 	signal(SIGPIPE, SIG_IGN);
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (o.url) {
 		struct evhttp_uri *u = evhttp_uri_parse(o.url);
 
@@ -575,6 +605,9 @@ int main(int argc, char **argv)
 	}
 	printf("tugd: %s, pid %d, http://%s:%d, data %s\n", own ? o.exe : "running", (int)pid,
 	       b.host, b.port, o.data ? o.data : "(unknown)");
+	if (getloadavg(load, 1) == 1)	/* the client shares the machine with tugd */
+		printf("machine: %ld CPUs, load average %.2f before the run\n",
+		       sysconf(_SC_NPROCESSORS_ONLN), load[0]);
 
 	cfg = event_config_new();
 	event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
@@ -676,7 +709,7 @@ out:
 		event_free(b.sigint);
 	if (b.base)
 		event_base_free(b.base);
-	if (own && pid > 0) {
+	if (own && pid > 0 && (ok || b.interrupted || !post_mortem(pid, tmp))) {
 		kill(pid, SIGTERM);
 		waitpid(pid, &st, 0);
 	}

@@ -79,6 +79,16 @@ int64_t tb_ctrl_schedule(struct tb_world *w, int64_t now_ms)
 		}
 		tb_free(b->unschedulable);
 		b->unschedulable = NULL;
+		/* Nothing to record when the answer is what the binding already
+		 * says for its current generation (a restart, a cluster update
+		 * that moves nothing). */
+		if (same_clusters(&b->obj.spec, &r) &&
+		    b->obj.status.scheduler_observed_generation == b->obj.metadata.generation &&
+		    !tb_condition_set(&b->obj.status.conditions, "Scheduled", "True", "Success",
+				      "Binding has been scheduled successfully.", now_ms)) {
+			tb_sched_result_release(&r);
+			continue;
+		}
 		if (!same_clusters(&b->obj.spec, &r)) {
 			tb_strbuf_reset(&sb);
 			for (k = 0; k < r.clusters.n; k++)

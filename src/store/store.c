@@ -1019,25 +1019,24 @@ static int hist_load(struct tb_store *s, struct tb_err *err)
 {
 	const char *sql = "SELECT rv, res, ns, name, json, labels FROM tombstones"
 			  " WHERE rv > ?1 ORDER BY rv DESC";
-	struct tb_store_ver **live = NULL, *v;
+	size_t nlive = 0, nev = 0, aev = 0, bytes = 0, i, ri, ci;
+	struct tb_store_ver **live, *v;
 	struct tb_store_hev *ev = NULL;
-	size_t nlive = 0, alive = 0, nev = 0, aev = 0, bytes = 0, i, ri, ci;
 	const struct tb_store_chunk *c;
 	sqlite3_stmt *st = NULL;
 	int rc = 0, step;
 
+	live = tb_malloc((tb_store_count(s, NULL) + 1) * sizeof(*live));
 	for (ri = 0; ri < s->nres; ri++) {
 		for (ci = 0; ci < s->res[ri]->nchunks; ci++) {
 			c = s->res[ri]->chunks[ci];
-			for (i = 0; i < c->n; i++) {
-				if (c->v[i]->pub.rv <= s->hist_floor)
-					continue;
-				TB_GROW(live, alive, nlive + 1);
-				live[nlive++] = c->v[i];
-			}
+			for (i = 0; i < c->n; i++)
+				if (c->v[i]->pub.rv > s->hist_floor)
+					live[nlive++] = c->v[i];
 		}
 	}
-	qsort(live, nlive, sizeof(*live), cmp_ver_rv);
+	if (nlive > 1)
+		qsort(live, nlive, sizeof(*live), cmp_ver_rv);
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		rc = tb_error(err, TB_EIO, "store: load tombstones: %s", sqlite3_errmsg(s->db));
 		goto out;
