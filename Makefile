@@ -34,6 +34,7 @@ bench: build
 	@./build/bench_codec
 	@echo "== bench_sched: 100,000 bindings rescheduled over 100 clusters =="
 	@./build/bench_sched
+	@./bench/api.sh
 
 demo: build
 	@./scripts/demo build

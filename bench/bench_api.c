@@ -453,6 +453,7 @@ static pid_t start_tugd(const char *exe, const char *dir, int *ret_port)
 	if (pid < 0)
 		return 0;
 	if (pid == 0) {
+		setpgid(0, 0);	/* ^C reaches bench_api, which stops tugd in order */
 		fd = open(logp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		if (fd >= 0) {
 			dup2(fd, 1);

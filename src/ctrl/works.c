@@ -134,11 +134,11 @@ static json_t *work_for(const struct tb_wbinding *wb, const json_t *manifest,
 	} else {
 		json_object_set_new(ann, ANN_CRB_NAME, json_string(b->metadata.name));
 	}
-	w = json_pack("{s:s, s:s, s:{s:s, s:s, s:{s:s}, s:o}, s:{s:{s:[O]}}}",
+	w = json_pack("{s:s, s:s, s:{s:s, s:s, s:{s:s}, s:o}, s:{s:{s:[o]}}}",
 		      "apiVersion", "work.karmada.io/v1alpha1", "kind", "Work",
 		      "metadata", "name", wname, "namespace", ns,
 		      "labels", LABEL_MANAGED, "true", "annotations", ann,
-		      "spec", "workload", "manifests", manifest);
+		      "spec", "workload", "manifests", manifest);	/* stolen */
 	if (b->metadata.uid)
 		json_object_set_new(json_object_get(json_object_get(w, "metadata"), "labels"),
 				    wb->namespaced ? "resourcebinding.karmada.io/permanent-id"

@@ -77,6 +77,7 @@ void tb_handle_resource(struct tb_req *q);
 /* Watch streams (watch.c). */
 void tb_watch_start(struct tb_req *q);
 void tb_watch_on_event(void *data, const struct tb_store_event *ev);
+/* Frees the watches once their connections are gone (server shutdown). */
 void tb_watch_close_all(struct tb_server *s);
 
 #endif

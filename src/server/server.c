@@ -325,7 +325,9 @@ void tb_server_free(struct tb_server *s)
 	if (!s)
 		return;
 	tb_store_unsubscribe(s->store, s->sub);
-	tb_watch_close_all(s);
+	/* Freeing the server closes every connection, and each watch's close
+	 * callback frees it; what is left had no live connection. */
 	evhttp_free(s->http);
+	tb_watch_close_all(s);
 	tb_free(s);
 }

@@ -64,12 +64,17 @@ static void watch_free(struct tb_watch *w)
 	tb_free(w);
 }
 
-/* The client went away: the request is gone with its connection. */
+/* The connection is going away. When the client hung up, libevent has
+ * detached our unfinished request from it and left it to us: ending the
+ * reply frees it. When the server is being freed, the request is still
+ * attached and goes with the connection. */
 static void on_conn_close(struct evhttp_connection *conn, void *data)
 {
 	struct tb_watch *w = data;
 
 	(void)conn;
+	if (!evhttp_request_get_connection(w->r))
+		evhttp_send_reply_end(w->r);
 	watch_free(w);
 }
 
@@ -257,5 +262,5 @@ fail:
 void tb_watch_close_all(struct tb_server *s)
 {
 	while (s->watches)
-		watch_end(s->watches);
+		watch_free(s->watches);
 }

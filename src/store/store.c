@@ -33,7 +33,9 @@
  * (16 bytes of ring each), and the bytes of versions that only the history
  * still holds (superseded and deleted objects, header included): at most
  * 16 KiB per event of opts->history and at most 256 MiB in all. So with the
- * defaults the history costs at most 1.6 MB of ring plus 256 MiB of text. */
+ * defaults the history costs at most 1.6 MB of ring plus 256 MiB of text.
+ * After a reopen the same bounds hold: live objects in the rebuilt history
+ * cost only their ring slot, tombstones their text. */
 #define TB_STORE_HIST_DEFAULT 100000
 /* Superseded and deleted texts kept for watch resumption: 100,000 events of
  * 2.5 KiB objects, far more than a watcher that reconnects needs. A smaller

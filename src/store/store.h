@@ -5,6 +5,10 @@
  * when it has been dropped). A write returns only once SQLite has committed
  * it, so an acknowledged write survives kill -9 of the process.
  *
+ * Watches resume across a restart too: deletions are kept on disk as
+ * tombstones, and opening rebuilds the history from them and from the objects
+ * changed since (see tb_store_events_since).
+ *
  * The store knows nothing of kinds beyond their resource name: validation,
  * defaulting and resourceVersion checks against the request are the API
  * server's. Single-threaded: the caller's event loop owns it. */
@@ -48,10 +52,13 @@ enum tb_store_sync { TB_SYNC_NORMAL, TB_SYNC_FULL };
 
 struct tb_store_opts {
 	enum tb_store_sync sync;	/* NORMAL survives process crashes; FULL also power loss */
-	size_t history;			/* events kept for watch resumption (default 100,000) */
+	size_t history;			/* events kept for watch resumption (default 100,000),
+					 * and tombstones on disk (about as many) */
 };
 
-/* Opens (creating if needed) dir/tugboat.db and loads every object. */
+/* Opens (creating if needed) dir/tugboat.db, loads every object and rebuilds
+ * the history of changes. A database of an older schema is upgraded in place;
+ * one of a newer schema is refused (-TB_EUNSUPP). */
 int tb_store_open(struct tb_store **ret, const char *dir, const struct tb_store_opts *o,
 		  struct tb_err *err);
 void tb_store_close(struct tb_store *s);
@@ -67,6 +74,7 @@ const struct tb_store_obj *tb_store_get(const struct tb_store *s, const char *re
  * not NULL (pagination). Returns 0 or the callback's non-zero value. */
 int tb_store_list(const struct tb_store *s, const char *res, const char *ns,
 		  const char *after_ns, const char *after_name, tb_store_list_fn fn, void *data);
+/* Objects of res; res NULL: objects of every resource. */
 size_t tb_store_count(const struct tb_store *s, const char *res);
 
 /* Creates or replaces an object. json is the full object as compact JSON
@@ -84,8 +92,17 @@ int tb_store_put(struct tb_store *s, const char *res, const char *ns, const char
 int tb_store_delete(struct tb_store *s, const char *res, const char *ns, const char *name,
 		    uint64_t expected_rv, struct tb_err *err);
 
-/* Replays the events after rv of resource res (NULL: all resources) in order.
- * Returns -TB_EGONE when events after rv are no longer kept (rv too old). */
+/* Replays the events after rv of resource res (NULL: all resources) in rv
+ * order. Returns -TB_EGONE when events after rv are no longer kept (rv too
+ * old) or rv is newer than the store's.
+ *
+ * Since the store was opened there is one event per change. Before that, the
+ * history rebuilt from disk is collapsed like an etcd compaction: one DELETED
+ * per deletion (the text its live event carried), and for every object changed
+ * after rv only its current version, as MODIFIED whether it was created or
+ * modified since (clients treat MODIFIED of an object they never saw as an
+ * upsert; ADDED of one they have would be wrong). rvs then skip the versions
+ * collapsed away, and a watcher that replays them ends in the current state. */
 int tb_store_events_since(const struct tb_store *s, const char *res, uint64_t rv,
 			  tb_store_event_fn fn, void *data);
 

@@ -48,6 +48,21 @@ test_expect_success() {
 }
 
 test_done() {
+	# Stop what the tests started, so that a sanitizer build reports leaks
+	# and errors at exit; any such report fails the script.
+	for pid in $(cat "$TRASH/.pids" 2>/dev/null); do
+		kill -TERM "$pid" 2>/dev/null
+	done
+	for pid in $(cat "$TRASH/.pids" 2>/dev/null); do
+		i=0
+		while kill -0 "$pid" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	done
+	if grep -rl "Sanitizer" "$TRASH" --include=*.log >/dev/null 2>&1; then
+		test_count=$((test_count + 1))
+		test_failed=$((test_failed + 1))
+		echo "not ok $test_count - no sanitizer reports"
+		grep -rh -A30 "Sanitizer" "$TRASH" --include=*.log | head -60 | sed 's/^/#   /'
+	fi
 	echo "# $((test_count - test_failed))/$test_count passed"
 	[ "$test_failed" -eq 0 ]
 	exit $?
