@@ -254,6 +254,19 @@ out:
 	json_decref(obj);
 }
 
+/* obj replaces cur (of the object, or of its status for /status); the update
+ * that removes the last finalizer of a deleted object completes the delete. */
+static void update_and_reply(struct tb_req *q, json_t *obj, const struct tb_store_obj *cur)
+{
+	if (!tb_reqobj_prepare(q, obj, cur, q->route.sub[0] ? TB_REQOBJ_STATUS
+							  : TB_REQOBJ_UPDATE))
+		return;
+	if (tb_reqobj_finalized(obj))
+		tb_reqobj_delete(q, cur);
+	else
+		store_and_reply(q, obj, cur, false);
+}
+
 static void handle_update(struct tb_req *q)
 {
 	const struct tb_store_obj *cur;
@@ -266,14 +279,7 @@ static void handle_update(struct tb_req *q)
 		tb_reply_not_found(q);
 		goto out;
 	}
-	if (!tb_reqobj_prepare(q, obj, cur, q->route.sub[0] ? TB_REQOBJ_STATUS
-							  : TB_REQOBJ_UPDATE))
-		goto out;
-	if (tb_reqobj_finalized(obj)) {
-		tb_reqobj_delete(q, cur);
-		goto out;
-	}
-	store_and_reply(q, obj, cur, false);
+	update_and_reply(q, obj, cur);
 out:
 	json_decref(obj);
 }
@@ -288,7 +294,6 @@ static void handle_apply(struct tb_req *q)
 	const struct tb_store_obj *cur;
 	struct tb_err err = TB_ERR_INIT;
 	json_t *cfg = tb_reqobj_read(q), *doc = NULL, *obj = NULL;
-	enum tb_reqobj_mode mode = q->route.sub[0] ? TB_REQOBJ_STATUS : TB_REQOBJ_UPDATE;
 
 	if (!cfg)
 		return;
@@ -306,8 +311,7 @@ static void handle_apply(struct tb_req *q)
 		tb_reply_status(q, 400, "BadRequest", err.msg, NULL);
 		goto out;
 	}
-	if (tb_reqobj_prepare(q, obj, cur, mode))
-		store_and_reply(q, obj, cur, false);
+	update_and_reply(q, obj, cur);
 out:
 	json_decref(cfg);
 	json_decref(doc);
@@ -359,14 +363,7 @@ static void handle_patch(struct tb_req *q)
 		tb_reply_status(q, rc == -TB_ETOOBIG ? 413 : 400, "BadRequest", err.msg, NULL);
 		goto out;
 	}
-	if (!tb_reqobj_prepare(q, obj, cur, q->route.sub[0] ? TB_REQOBJ_STATUS
-							   : TB_REQOBJ_UPDATE))
-		goto out;
-	if (tb_reqobj_finalized(obj)) {
-		tb_reqobj_delete(q, cur);
-		goto out;
-	}
-	store_and_reply(q, obj, cur, false);
+	update_and_reply(q, obj, cur);
 out:
 	json_decref(patch);
 	json_decref(doc);

@@ -14,7 +14,7 @@
 
 #include "lib/mem.h"
 
-#define MAX_SEGS 8
+#define MAX_SEGS 10
 
 static const struct tb_kind *find_plural(const char *group, const char *version,
 					 const char *plural)
