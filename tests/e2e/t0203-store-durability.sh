@@ -38,8 +38,8 @@ test_expect_success 'a restart serves the same objects and resourceVersions' '
 '
 
 test_expect_success 'kill -9 during a burst of writes keeps every acknowledged write' '
-	CM=$TUGD_URL/api/v1/namespaces/default/configmaps &&
-	: >acked &&
+	CM=$TUGD_URL/api/v1/namespaces/default/configmaps
+	: >acked
 	(
 		for i in $(seq 1 400); do
 			code=$(curl -sS -o /dev/null -w "%{http_code}" -X POST \
@@ -49,9 +49,10 @@ test_expect_success 'kill -9 during a burst of writes keeps every acknowledged w
 			[ "$code" = 201 ] && echo burst-$i >>acked
 		done
 	) &
-	wpid=$! &&
-	i=0 && while [ "$(wc -l <acked)" -lt 50 ] && [ $i -lt 400 ]; do sleep 0.02; i=$((i+1)); done &&
-	kill -9 $TUGD_PID &&
+	wpid=$!
+	i=0
+	while [ "$(wc -l <acked)" -lt 50 ] && [ $i -lt 400 ]; do sleep 0.02; i=$((i+1)); done
+	kill -9 $TUGD_PID
 	wait $wpid 2>/dev/null || :
 	n=$(wc -l <acked) &&
 	echo "acknowledged before kill -9: $n" &&
