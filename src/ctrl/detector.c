@@ -130,7 +130,7 @@ static void on_policy(struct tb_tugd *t, const struct tb_store_event *ev)
 
 static int load_policy(void *data, const struct tb_store_obj *o)
 {
-	struct tb_store_event ev = { TB_EV_ADDED, o->rv, o };
+	struct tb_store_event ev = { TB_EV_ADDED, o->rv, o, NULL };
 
 	on_policy(data, &ev);
 	return 0;

@@ -365,7 +365,7 @@ static int ensure_namespaces(struct tb_tugd *t)
 
 static int load(void *data, const struct tb_store_obj *o)
 {
-	struct tb_store_event ev = { TB_EV_ADDED, o->rv, o };
+	struct tb_store_event ev = { TB_EV_ADDED, o->rv, o, NULL };
 
 	on_event(data, &ev);
 	return 0;

@@ -142,10 +142,19 @@ void tb_watch_on_event(void *data, const struct tb_store_event *ev)
 {
 	struct tb_server *s = data;
 	struct tb_watch *w, *next;
+	bool now, before;
 
 	for (w = s->watches; w; w = next) {
 		next = w->next;
-		if (watch_matches(w, ev->obj))
+		now = watch_matches(w, ev->obj);
+		before = ev->type == TB_EV_MODIFIED && ev->prev ? watch_matches(w, ev->prev) : now;
+		/* As kube-apiserver: an object that enters a selected set is ADDED
+		 * for the watcher, one that leaves it is DELETED (as it was). */
+		if (now && !before)
+			watch_send(w, TB_EV_ADDED, ev->obj);
+		else if (!now && before)
+			watch_send(w, TB_EV_DELETED, ev->prev);
+		else if (now)
 			watch_send(w, ev->type, ev->obj);
 	}
 }

@@ -91,6 +91,12 @@ struct tb_store_hev {
 	enum tb_store_ev_type type;
 };
 
+/* A change waiting to be delivered, with the version it replaced. */
+struct tb_store_pev {
+	struct tb_store_ver *ver, *prev;
+	enum tb_store_ev_type type;
+};
+
 struct tb_store_sub {
 	tb_store_event_fn fn;		/* NULL once unsubscribed during delivery */
 	void *data;
@@ -129,7 +135,7 @@ struct tb_store {
 
 	/* Notifications raised while subscribers run (a subscriber that writes)
 	 * queue here, so that every subscriber sees events in rv order. */
-	struct tb_store_hev *pend;
+	struct tb_store_pev *pend;
 	size_t npend, apend;
 	bool notifying;
 	struct tb_store_sub *subs;
@@ -562,10 +568,11 @@ static void subs_compact(struct tb_store *s)
 
 /* Records a committed change and tells the subscribers. A subscriber may write
  * to the store: its change is queued and delivered after the current one. */
-static void emit(struct tb_store *s, enum tb_store_ev_type type, struct tb_store_ver *v)
+static void emit(struct tb_store *s, enum tb_store_ev_type type, struct tb_store_ver *v,
+		 struct tb_store_ver *prev)
 {
 	struct tb_store_event ev;
-	struct tb_store_hev e;
+	struct tb_store_pev e;
 	tb_store_event_fn fn;
 	size_t k, i;
 
@@ -573,8 +580,10 @@ static void emit(struct tb_store *s, enum tb_store_ev_type type, struct tb_store
 	if (!s->nsubs)
 		return;
 	TB_GROW(s->pend, s->apend, s->npend + 1);
-	s->pend[s->npend++] = (struct tb_store_hev){ v, type };
+	s->pend[s->npend++] = (struct tb_store_pev){ v, prev, type };
 	v->refs++;
+	if (prev)
+		prev->refs++;
 	if (s->notifying)
 		return;
 	s->notifying = true;
@@ -583,6 +592,7 @@ static void emit(struct tb_store *s, enum tb_store_ev_type type, struct tb_store
 		ev.type = e.type;
 		ev.rv = e.ver->pub.rv;
 		ev.obj = &e.ver->pub;
+		ev.prev = e.prev ? &e.prev->pub : NULL;
 		/* subs and pend may be reallocated by a callback: index afresh. */
 		for (i = 0; i < s->nsubs; i++) {
 			fn = s->subs[i].fn;
@@ -590,6 +600,8 @@ static void emit(struct tb_store *s, enum tb_store_ev_type type, struct tb_store
 				fn(s->subs[i].data, &ev);
 		}
 		ver_unref(e.ver);
+		if (e.prev)
+			ver_unref(e.prev);
 	}
 	s->npend = 0;
 	s->notifying = false;
@@ -625,7 +637,7 @@ int tb_store_events_since(const struct tb_store *s, const char *res, uint64_t rv
 {
 	const struct tb_store_res *r = NULL;
 	const struct tb_store_hev *e;
-	struct tb_store_event ev;
+	struct tb_store_event ev = { .prev = NULL };
 	struct tb_store_ver *v;
 	uint64_t gen = s->gen;
 	size_t i;
@@ -1311,6 +1323,8 @@ int tb_store_put(struct tb_store *s, const char *res, const char *ns, const char
 		old->live = false;
 		if (old->in_hist)
 			s->hist_bytes += old->size;
+		/* The index's reference goes; emit takes its own for the event. */
+		old->refs++;
 		ver_unref(old);
 	} else {
 		hash_insert(r, v);
@@ -1321,7 +1335,9 @@ int tb_store_put(struct tb_store *s, const char *res, const char *ns, const char
 	s->gen++;
 	if (ret)
 		*ret = &v->pub;
-	emit(s, old ? TB_EV_MODIFIED : TB_EV_ADDED, v);
+	emit(s, old ? TB_EV_MODIFIED : TB_EV_ADDED, v, old);
+	if (old)
+		ver_unref(old);
 	return 0;
 }
 
@@ -1380,7 +1396,7 @@ int tb_store_delete(struct tb_store *s, const char *res, const char *ns, const c
 	ver_unref(old);
 	s->rv = rv;
 	s->gen++;
-	emit(s, TB_EV_DELETED, v);
+	emit(s, TB_EV_DELETED, v, NULL);
 	ver_unref(v);
 	return 0;
 }

@@ -42,6 +42,10 @@ struct tb_store_event {
 	enum tb_store_ev_type type;
 	uint64_t rv;
 	const struct tb_store_obj *obj;	/* for DELETED: the object as it was, at rv */
+	/* For MODIFIED delivered live to subscribers: the version it replaced
+	 * (so a watch can tell an object entering or leaving its selector).
+	 * NULL otherwise, and in replays (tb_store_events_since). */
+	const struct tb_store_obj *prev;
 };
 
 typedef void (*tb_store_event_fn)(void *data, const struct tb_store_event *ev);

@@ -109,6 +109,19 @@ test_expect_success 'watch from a resourceVersion older than the history is 410 
 	expect_contains out "\"reason\":\"Expired\""
 '
 
+test_expect_success 'a watch with a label selector sees objects enter and leave it' '
+	curl -sS -N -m 3 "$CM?watch=true&labelSelector=page%3Dyes&timeoutSeconds=2&resourceVersion=$(req GET $CM | head -1 | sed "s/.*\"metadata\":{\"resourceVersion\":\"\([0-9]*\)\".*/\1/")" >sel.out &
+	wpid=$!
+	sleep 0.5
+	req PATCH $CM/p3 "{\"metadata\":{\"labels\":{\"page\":\"no\"}}}" application/merge-patch+json >/dev/null &&
+	req PATCH $CM/p3 "{\"data\":{\"unseen\":\"1\"}}" application/merge-patch+json >/dev/null &&
+	req PATCH $CM/p3 "{\"metadata\":{\"labels\":{\"page\":\"yes\"}}}" application/merge-patch+json >/dev/null
+	wait $wpid || :
+	test "$(wc -l <sel.out)" = 2 &&
+	head -1 sel.out | grep "\"type\":\"DELETED\".*\"page\":\"yes\"" &&
+	tail -1 sel.out | grep "\"type\":\"ADDED\".*\"unseen\":\"1\""
+'
+
 test_expect_success 'kubectl get -w sees changes as they happen' '
 	kubectl get cm p4 -w --output-watch-events >watch.out 2>&1 &
 	wpid=$! &&
