@@ -321,7 +321,8 @@ static void on_sigint(evutil_socket_t fd, short what, void *arg)
 	event_base_loopbreak(b->base);
 }
 
-/* Runs one phase to completion; false if interrupted. */
+/* Runs one phase to completion; false if interrupted or tugd stopped
+ * answering (then the figures would be about connection errors). */
 static bool run(struct bench *b, enum op op, enum mode mode, double rate, double secs,
 		size_t conns)
 {
@@ -346,7 +347,10 @@ static bool run(struct bench *b, enum op op, enum mode mode, double rate, double
 		}
 	maybe_finish(b);
 	event_base_dispatch(b->base);
-	return !b->interrupted;
+	if (b->st.status[0] && !b->interrupted)
+		fprintf(stderr, "bench_api: %s: %zu requests got no response; stopping\n",
+			op_name[op], b->st.status[0]);
+	return !b->interrupted && !b->st.status[0];
 }
 
 static int cmp_u32(const void *a, const void *b)

@@ -10,147 +10,227 @@
 static const char *const sync_modes[] = { "Pull", "Push", NULL };
 
 static const struct tb_field secret_ref_fields[] = {
-	TB_F("namespace", TB_FT_STRING, TB_FF_KEEPZERO, struct tb_secret_ref, namespace_),
-	TB_F("name", TB_FT_STRING, TB_FF_KEEPZERO, struct tb_secret_ref, name),
+	TB_F("namespace", TB_FT_STRING, TB_FF_KEEPZERO, struct tb_secret_ref, namespace_,
+	     .doc = "Namespace of the Secret; required."),
+	TB_F("name", TB_FT_STRING, TB_FF_KEEPZERO, struct tb_secret_ref, name,
+	     .doc = "Name of the Secret; required."),
 	TB_F_END
 };
 
 static const struct tb_schema secret_ref_schema = {
-	"LocalSecretReference", sizeof(struct tb_secret_ref), secret_ref_fields, NULL
+	"LocalSecretReference", sizeof(struct tb_secret_ref), secret_ref_fields,
+	"A Secret in the control plane, by namespace and name."
 };
 
 static const struct tb_field model_range_fields[] = {
-	TB_F("name", TB_FT_STRING, TB_FF_REQUIRED, struct tb_model_range, name),
-	TB_F("min", TB_FT_QUANTITY, TB_FF_REQUIRED, struct tb_model_range, min),
-	TB_F("max", TB_FT_QUANTITY, TB_FF_REQUIRED, struct tb_model_range, max),
+	TB_F("name", TB_FT_STRING, TB_FF_REQUIRED, struct tb_model_range, name,
+	     .doc = "Resource the range is about: cpu, memory, storage or ephemeral-storage."),
+	TB_F("min", TB_FT_QUANTITY, TB_FF_REQUIRED, struct tb_model_range, min,
+	     .doc = "Lower bound, inclusive; 0 in the first grade."),
+	TB_F("max", TB_FT_QUANTITY, TB_FF_REQUIRED, struct tb_model_range, max,
+	     .doc = "Upper bound, exclusive: above min and equal to the next grade's min. In the "
+		    "last grade it must be 9223372036854775807 (no bound)."),
 	TB_F_END
 };
 
 static const struct tb_schema model_range_schema = {
-	"ResourceModelRange", sizeof(struct tb_model_range), model_range_fields, NULL
+	"ResourceModelRange", sizeof(struct tb_model_range), model_range_fields,
+	"The interval [min, max) of one resource for a grade of node sizes."
 };
 
 static const struct tb_field model_fields[] = {
 	TB_F("grade", TB_FT_INT, TB_FF_KEEPZERO | TB_FF_MIN, struct tb_resource_model, grade,
-	     .min = 0),
+	     .min = 0,
+	     .doc = "Index of the grade, at least 0 and unique among the models."),
 	TB_F("ranges", TB_FT_OBJECT, TB_FF_ARRAY | TB_FF_REQUIRED | TB_FF_KEEPZERO,
-	     struct tb_resource_model, ranges, .sub = &model_range_schema),
+	     struct tb_resource_model, ranges, .sub = &model_range_schema,
+	     .doc = "One range per resource; every grade lists the same resources in the same "
+		    "order."),
 	TB_F_END
 };
 
 static const struct tb_schema model_schema = {
-	"ResourceModel", sizeof(struct tb_resource_model), model_fields, NULL
+	"ResourceModel", sizeof(struct tb_resource_model), model_fields,
+	"One grade of node sizes: a node belongs to it when its allocatable resources fall in all "
+	"the ranges."
 };
 
 static const struct tb_field spec_fields[] = {
-	TB_F("id", TB_FT_STRING, 0, struct tb_cluster_spec, id),
-	TB_F("syncMode", TB_FT_STRING, TB_FF_KEEPZERO, struct tb_cluster_spec, sync_mode),
-	TB_F("apiEndpoint", TB_FT_STRING, 0, struct tb_cluster_spec, api_endpoint),
+	TB_F("id", TB_FT_STRING, 0, struct tb_cluster_spec, id,
+	     .doc = "Unique identifier of the member cluster, usually collected when it joins (the "
+		    "UID of its kube-system namespace); not metadata.uid."),
+	TB_F("syncMode", TB_FT_STRING, TB_FF_KEEPZERO, struct tb_cluster_spec, sync_mode,
+	     .doc = "Push: the control plane applies resources to the cluster. Pull: an agent in "
+		    "the cluster fetches and applies them. Required."),
+	TB_F("apiEndpoint", TB_FT_STRING, 0, struct tb_cluster_spec, api_endpoint,
+	     .doc = "URL of the cluster's API server, e.g. https://10.0.0.1:6443: scheme and host, "
+		    "no user info, query or fragment."),
 	TB_F("secretRef", TB_FT_OBJECT, TB_FF_PTR, struct tb_cluster_spec, secret_ref,
-	     .sub = &secret_ref_schema),
+	     .sub = &secret_ref_schema,
+	     .doc = "Secret in the control plane with the credentials to reach the cluster (keys "
+		    "token and caBundle)."),
 	TB_F("impersonatorSecretRef", TB_FT_OBJECT, TB_FF_PTR, struct tb_cluster_spec,
-	     impersonator_secret_ref, .sub = &secret_ref_schema),
+	     impersonator_secret_ref, .sub = &secret_ref_schema,
+	     .doc = "Secret with the token used to impersonate users on the cluster (key token)."),
 	TB_F("insecureSkipTLSVerification", TB_FT_BOOL, 0, struct tb_cluster_spec,
-	     insecure_skip_tls_verification),
-	TB_F("proxyURL", TB_FT_STRING, 0, struct tb_cluster_spec, proxy_url),
-	TB_F("proxyHeader", TB_FT_STRMAP, 0, struct tb_cluster_spec, proxy_header),
-	TB_F("provider", TB_FT_STRING, 0, struct tb_cluster_spec, provider),
-	TB_F("region", TB_FT_STRING, 0, struct tb_cluster_spec, region),
-	TB_F("zone", TB_FT_STRING, 0, struct tb_cluster_spec, zone),
-	TB_F("zones", TB_FT_STRING, TB_FF_ARRAY, struct tb_cluster_spec, zones),
+	     insecure_skip_tls_verification,
+	     .doc = "Do not verify the certificate of the cluster's API server, making the "
+		    "connection insecure; default false."),
+	TB_F("proxyURL", TB_FT_STRING, 0, struct tb_cluster_spec, proxy_url,
+	     .doc = "Proxy through which the cluster is reached: an http, https or socks5 URL."),
+	TB_F("proxyHeader", TB_FT_STRMAP, 0, struct tb_cluster_spec, proxy_header,
+	     .doc = "HTTP headers to send to the proxy; several values of one header are "
+		    "comma-separated."),
+	TB_F("provider", TB_FT_STRING, 0, struct tb_cluster_spec, provider,
+	     .doc = "Cloud provider of the cluster, a label value; fieldSelector and "
+		    "spreadConstraints can use it."),
+	TB_F("region", TB_FT_STRING, 0, struct tb_cluster_spec, region,
+	     .doc = "Region of the cluster, a label value; fieldSelector and spreadConstraints can "
+		    "use it."),
+	TB_F("zone", TB_FT_STRING, 0, struct tb_cluster_spec, zone,
+	     .doc = "Deprecated: use zones. Given alone it is moved into zones; cannot be used "
+		    "together with zones."),
+	TB_F("zones", TB_FT_STRING, TB_FF_ARRAY, struct tb_cluster_spec, zones,
+	     .doc = "Failure zones the cluster spans, label values; fieldSelector and "
+		    "spreadConstraints can use them."),
 	TB_F("taints", TB_FT_OBJECT, TB_FF_ARRAY, struct tb_cluster_spec, taints,
-	     .sub = &tb_taint_schema),
+	     .sub = &tb_taint_schema,
+	     .doc = "Taints of the cluster. The control plane adds cluster.karmada.io/not-ready or "
+		    "cluster.karmada.io/unreachable to failing clusters; ClusterTaintPolicies add "
+		    "their own."),
 	TB_F("resourceModels", TB_FT_OBJECT, TB_FF_ARRAY, struct tb_cluster_spec,
-	     resource_models, .sub = &model_schema),
+	     resource_models, .sub = &model_schema,
+	     .doc = "Grades of node sizes; with status allocatableModelings the scheduler "
+		    "estimates from them how many replicas fit. The intervals must be contiguous "
+		    "from 0."),
 	TB_F_END
 };
 
 static const struct tb_schema spec_schema = {
-	"ClusterSpec", sizeof(struct tb_cluster_spec), spec_fields, NULL
+	"ClusterSpec", sizeof(struct tb_cluster_spec), spec_fields,
+	"How to reach a member cluster and what it offers."
 };
 
 static const struct tb_field api_resource_fields[] = {
-	TB_F("name", TB_FT_STRING, TB_FF_REQUIRED, struct tb_api_resource, name),
-	TB_F("kind", TB_FT_STRING, TB_FF_REQUIRED, struct tb_api_resource, kind),
+	TB_F("name", TB_FT_STRING, TB_FF_REQUIRED, struct tb_api_resource, name,
+	     .doc = "Plural name of the resource, e.g. deployments."),
+	TB_F("kind", TB_FT_STRING, TB_FF_REQUIRED, struct tb_api_resource, kind,
+	     .doc = "Kind of the resource, e.g. Deployment."),
 	TB_F_END
 };
 
 static const struct tb_schema api_resource_schema = {
-	"APIResource", sizeof(struct tb_api_resource), api_resource_fields, NULL
+	"APIResource", sizeof(struct tb_api_resource), api_resource_fields,
+	"A resource a member cluster serves."
 };
 
 static const struct tb_field api_enablement_fields[] = {
 	TB_F("groupVersion", TB_FT_STRING, TB_FF_REQUIRED, struct tb_api_enablement,
-	     group_version),
+	     group_version,
+	     .doc = "API group and version, e.g. apps/v1 (v1 for the core group)."),
 	TB_F("resources", TB_FT_OBJECT, TB_FF_ARRAY, struct tb_api_enablement, resources,
-	     .sub = &api_resource_schema),
+	     .sub = &api_resource_schema,
+	     .doc = "The resources served in that group and version."),
 	TB_F_END
 };
 
 static const struct tb_schema api_enablement_schema = {
-	"APIEnablement", sizeof(struct tb_api_enablement), api_enablement_fields, NULL
+	"APIEnablement", sizeof(struct tb_api_enablement), api_enablement_fields,
+	"The resources a member cluster serves in one group-version."
 };
 
 static const struct tb_field node_summary_fields[] = {
-	TB_F("totalNum", TB_FT_INT, TB_FF_INT32, struct tb_node_summary, total_num),
-	TB_F("readyNum", TB_FT_INT, TB_FF_INT32, struct tb_node_summary, ready_num),
+	TB_F("totalNum", TB_FT_INT, TB_FF_INT32, struct tb_node_summary, total_num,
+	     .doc = "Number of nodes in the cluster."),
+	TB_F("readyNum", TB_FT_INT, TB_FF_INT32, struct tb_node_summary, ready_num,
+	     .doc = "Number of nodes that are Ready."),
 	TB_F_END
 };
 
 static const struct tb_schema node_summary_schema = {
-	"NodeSummary", sizeof(struct tb_node_summary), node_summary_fields, NULL
+	"NodeSummary", sizeof(struct tb_node_summary), node_summary_fields,
+	"A summary of the nodes of a member cluster."
 };
 
 static const struct tb_field modeling_fields[] = {
 	TB_F("grade", TB_FT_INT, TB_FF_KEEPZERO | TB_FF_MIN, struct tb_allocatable_modeling,
-	     grade, .min = 0),
-	TB_F("count", TB_FT_INT, TB_FF_KEEPZERO, struct tb_allocatable_modeling, count),
+	     grade, .min = 0,
+	     .doc = "The grade of spec.resourceModels counted."),
+	TB_F("count", TB_FT_INT, TB_FF_KEEPZERO, struct tb_allocatable_modeling, count,
+	     .doc = "Number of nodes whose allocatable resources fall in that grade."),
 	TB_F_END
 };
 
 static const struct tb_schema modeling_schema = {
-	"AllocatableModeling", sizeof(struct tb_allocatable_modeling), modeling_fields, NULL
+	"AllocatableModeling", sizeof(struct tb_allocatable_modeling), modeling_fields,
+	"How many nodes of a member cluster fall in one resource model grade."
 };
 
 static const struct tb_field resource_summary_fields[] = {
-	TB_F("allocatable", TB_FT_RESLIST, 0, struct tb_resource_summary, allocatable),
-	TB_F("allocating", TB_FT_RESLIST, 0, struct tb_resource_summary, allocating),
-	TB_F("allocated", TB_FT_RESLIST, 0, struct tb_resource_summary, allocated),
+	TB_F("allocatable", TB_FT_RESLIST, 0, struct tb_resource_summary, allocatable,
+	     .doc = "Resources of all nodes available to pods, summed."),
+	TB_F("allocating", TB_FT_RESLIST, 0, struct tb_resource_summary, allocating,
+	     .doc = "Resources requested by pods still waiting to be scheduled."),
+	TB_F("allocated", TB_FT_RESLIST, 0, struct tb_resource_summary, allocated,
+	     .doc = "Resources requested by pods already scheduled to nodes. The free amount is "
+		    "allocatable - allocated - allocating."),
 	TB_F("allocatableModelings", TB_FT_OBJECT, TB_FF_ARRAY, struct tb_resource_summary,
-	     allocatable_modelings, .sub = &modeling_schema),
+	     allocatable_modelings, .sub = &modeling_schema,
+	     .doc = "Node counts per grade of spec.resourceModels; with them the replica estimate "
+		    "uses the models instead of the totals."),
 	TB_F_END
 };
 
 static const struct tb_schema resource_summary_schema = {
-	"ResourceSummary", sizeof(struct tb_resource_summary), resource_summary_fields, NULL
+	"ResourceSummary", sizeof(struct tb_resource_summary), resource_summary_fields,
+	"Allocatable, allocated and allocating resources summed over a member cluster's nodes."
 };
 
 static const struct tb_field status_fields[] = {
-	TB_F("kubernetesVersion", TB_FT_STRING, 0, struct tb_cluster_status, kubernetes_version),
+	TB_F("kubernetesVersion", TB_FT_STRING, 0, struct tb_cluster_status, kubernetes_version,
+	     .doc = "Kubernetes version of the member cluster."),
 	TB_F("apiEnablements", TB_FT_OBJECT, TB_FF_ARRAY, struct tb_cluster_status,
-	     api_enablements, .sub = &api_enablement_schema),
+	     api_enablements, .sub = &api_enablement_schema,
+	     .doc = "The APIs the cluster serves. Tugboat keeps a template off the cluster only "
+		    "when CompleteAPIEnablements is True and the template's kind is missing."),
 	TB_F("conditions", TB_FT_OBJECT, TB_FF_ARRAY, struct tb_cluster_status, conditions,
-	     .sub = &tb_condition_schema),
+	     .sub = &tb_condition_schema,
+	     .doc = "Conditions: Ready (the cluster is healthy and takes workloads) and "
+		    "CompleteAPIEnablements (apiEnablements is complete)."),
 	TB_F("nodeSummary", TB_FT_OBJECT, TB_FF_PTR, struct tb_cluster_status, node_summary,
-	     .sub = &node_summary_schema),
+	     .sub = &node_summary_schema,
+	     .doc = "How many nodes the cluster has, and how many are Ready."),
 	TB_F("resourceSummary", TB_FT_OBJECT, TB_FF_PTR, struct tb_cluster_status,
-	     resource_summary, .sub = &resource_summary_schema),
+	     resource_summary, .sub = &resource_summary_schema,
+	     .doc = "Resource totals used to estimate how many replicas fit; a cluster without "
+		    "them is estimated to fit none."),
 	TB_F("remedyActions", TB_FT_STRING, TB_FF_ARRAY, struct tb_cluster_status,
-	     remedy_actions),
+	     remedy_actions,
+	     .doc = "Remedy actions to perform on the cluster, from Karmada's Remedy policies "
+		    "(e.g. TrafficControl)."),
 	TB_F_END
 };
 
 static const struct tb_schema status_schema = {
-	"ClusterStatus", sizeof(struct tb_cluster_status), status_fields, NULL
+	"ClusterStatus", sizeof(struct tb_cluster_status), status_fields,
+	"The observed state of a member cluster."
 };
 
 static const struct tb_field cluster_fields[] = {
-	TB_F("apiVersion", TB_FT_STRING, 0, struct tb_cluster, api_version),
-	TB_F("kind", TB_FT_STRING, 0, struct tb_cluster, kind),
+	TB_F("apiVersion", TB_FT_STRING, 0, struct tb_cluster, api_version,
+	     .doc = "Versioned schema of this object: cluster.karmada.io/v1alpha1."),
+	TB_F("kind", TB_FT_STRING, 0, struct tb_cluster, kind,
+	     .doc = "Cluster."),
 	TB_F("metadata", TB_FT_OBJECT, TB_FF_KEEPZERO, struct tb_cluster, metadata,
-	     .sub = &tb_meta_schema),
-	TB_F("spec", TB_FT_OBJECT, TB_FF_KEEPZERO, struct tb_cluster, spec, .sub = &spec_schema),
-	TB_F("status", TB_FT_OBJECT, 0, struct tb_cluster, status, .sub = &status_schema),
+	     .sub = &tb_meta_schema,
+	     .doc = "Standard object metadata. The name, a DNS-1123 label of at most 48 "
+		    "characters, is how placements refer to the cluster."),
+	TB_F("spec", TB_FT_OBJECT, TB_FF_KEEPZERO, struct tb_cluster, spec, .sub = &spec_schema,
+	     .doc = "Connection settings, location, taints and resource models of the member "
+		    "cluster."),
+	TB_F("status", TB_FT_OBJECT, 0, struct tb_cluster, status, .sub = &status_schema,
+	     .doc = "Written by the control plane from what it observes of the cluster: health, "
+		    "APIs, nodes and resources."),
 	TB_F_END
 };
 

@@ -12,37 +12,81 @@ const char *const tb_condition_statuses[] = { "True", "False", "Unknown", NULL }
 /* ---- schemas ------------------------------------------------------------------------ */
 
 static const struct tb_field owner_ref_fields[] = {
-	TB_F("apiVersion", TB_FT_STRING, TB_FF_REQUIRED, struct tb_owner_ref, api_version),
-	TB_F("kind", TB_FT_STRING, TB_FF_REQUIRED, struct tb_owner_ref, kind),
-	TB_F("name", TB_FT_STRING, TB_FF_REQUIRED, struct tb_owner_ref, name),
-	TB_F("uid", TB_FT_STRING, TB_FF_REQUIRED, struct tb_owner_ref, uid),
-	TB_F("controller", TB_FT_OPTBOOL, 0, struct tb_owner_ref, controller),
-	TB_F("blockOwnerDeletion", TB_FT_OPTBOOL, 0, struct tb_owner_ref, block_owner_deletion),
+	TB_F("apiVersion", TB_FT_STRING, TB_FF_REQUIRED, struct tb_owner_ref, api_version,
+	     .doc = "API version of the owner, e.g. apps/v1."),
+	TB_F("kind", TB_FT_STRING, TB_FF_REQUIRED, struct tb_owner_ref, kind,
+	     .doc = "Kind of the owner, e.g. Deployment."),
+	TB_F("name", TB_FT_STRING, TB_FF_REQUIRED, struct tb_owner_ref, name,
+	     .doc = "Name of the owner; it is in this object's namespace, or cluster-scoped."),
+	TB_F("uid", TB_FT_STRING, TB_FF_REQUIRED, struct tb_owner_ref, uid,
+	     .doc = "UID of the owner: the reference holds only for that object, not for a later "
+		    "one of the same name."),
+	TB_F("controller", TB_FT_OPTBOOL, 0, struct tb_owner_ref, controller,
+	     .doc = "true when the owner is the controller managing this object; at most one owner "
+		    "reference may say so."),
+	TB_F("blockOwnerDeletion", TB_FT_OPTBOOL, 0, struct tb_owner_ref, block_owner_deletion,
+	     .doc = "When true and the owner is deleted in the foreground, the owner stays until "
+		    "this object is gone."),
 	TB_F_END
 };
 
 static const struct tb_schema owner_ref_schema = {
-	"OwnerReference", sizeof(struct tb_owner_ref), owner_ref_fields, NULL
+	"OwnerReference", sizeof(struct tb_owner_ref), owner_ref_fields,
+	"Identifies an object that owns this one: an owned object is meant to go when its owners "
+	"do."
 };
 
 static const struct tb_field meta_fields[] = {
-	TB_F("name", TB_FT_STRING, 0, struct tb_meta, name),
-	TB_F("generateName", TB_FT_STRING, 0, struct tb_meta, generate_name),
-	TB_F("namespace", TB_FT_STRING, 0, struct tb_meta, namespace_),
-	TB_F("selfLink", TB_FT_STRING, 0, struct tb_meta, self_link),
-	TB_F("uid", TB_FT_STRING, 0, struct tb_meta, uid),
-	TB_F("resourceVersion", TB_FT_STRING, 0, struct tb_meta, resource_version),
-	TB_F("generation", TB_FT_INT, 0, struct tb_meta, generation),
-	TB_F("creationTimestamp", TB_FT_TIME, 0, struct tb_meta, creation_timestamp),
-	TB_F("deletionTimestamp", TB_FT_TIME, 0, struct tb_meta, deletion_timestamp),
+	TB_F("name", TB_FT_STRING, 0, struct tb_meta, name,
+	     .doc = "Name of the object, unique among objects of its kind (in its namespace for "
+		    "namespaced kinds). Required on create unless generateName is set; cannot be "
+		    "changed."),
+	TB_F("generateName", TB_FT_STRING, 0, struct tb_meta, generate_name,
+	     .doc = "Prefix for a name made by the server, used when name is empty: the server "
+		    "appends 5 random characters."),
+	TB_F("namespace", TB_FT_STRING, 0, struct tb_meta, namespace_,
+	     .doc = "Namespace of a namespaced object, a DNS-1123 label; when absent the request's "
+		    "namespace is used. Not allowed on cluster-scoped kinds."),
+	TB_F("selfLink", TB_FT_STRING, 0, struct tb_meta, self_link,
+	     .doc = "Deprecated and unused: Tugboat never sets it (nor does Kubernetes since 1.20) "
+		    "and drops what clients send."),
+	TB_F("uid", TB_FT_STRING, 0, struct tb_meta, uid,
+	     .doc = "Unique identifier the server gives the object on create; never reused, so it "
+		    "tells apart objects that had the same name. Read-only."),
+	TB_F("resourceVersion", TB_FT_STRING, 0, struct tb_meta, resource_version,
+	     .doc = "Opaque version the server changes on every write of the object. An update "
+		    "that carries it succeeds only while it is current (else 409 Conflict); "
+		    "watches resume from it."),
+	TB_F("generation", TB_FT_INT, 0, struct tb_meta, generation,
+	     .doc = "Number of the desired state: 1 on create, increased by the server when "
+		    "anything but metadata and status changes. Read-only."),
+	TB_F("creationTimestamp", TB_FT_TIME, 0, struct tb_meta, creation_timestamp,
+	     .doc = "When the server created the object (RFC 3339, UTC). Read-only."),
+	TB_F("deletionTimestamp", TB_FT_TIME, 0, struct tb_meta, deletion_timestamp,
+	     .doc = "Set by the server when a delete was requested while finalizers remain; the "
+		    "object goes once the last finalizer is removed. Read-only."),
 	TB_F("deletionGracePeriodSeconds", TB_FT_OPTINT, 0, struct tb_meta,
-	     deletion_grace_period_seconds),
-	TB_F("labels", TB_FT_STRMAP, 0, struct tb_meta, labels),
-	TB_F("annotations", TB_FT_STRMAP, 0, struct tb_meta, annotations),
+	     deletion_grace_period_seconds,
+	     .doc = "Seconds allowed for graceful termination, set together with "
+		    "deletionTimestamp. Read-only; Tugboat keeps it but never sets it."),
+	TB_F("labels", TB_FT_STRMAP, 0, struct tb_meta, labels,
+	     .doc = "Key/value pairs to organize and select objects (label selectors). Keys are "
+		    "qualified names with an optional DNS prefix; values are at most 63 "
+		    "characters."),
+	TB_F("annotations", TB_FT_STRMAP, 0, struct tb_meta, annotations,
+	     .doc = "Key/value pairs for tools and extensions; not used for selection. Keys are "
+		    "qualified names; keys and values together are at most 256 KiB."),
 	TB_F("ownerReferences", TB_FT_OBJECT, TB_FF_ARRAY, struct tb_meta, owner_references,
-	     .sub = &owner_ref_schema),
-	TB_F("finalizers", TB_FT_STRING, TB_FF_ARRAY, struct tb_meta, finalizers),
-	TB_F("managedFields", TB_FT_RAW, 0, struct tb_meta, managed_fields),
+	     .sub = &owner_ref_schema,
+	     .doc = "Objects this one belongs to; at most one of them is marked as its controller. "
+		    "Tugboat makes a resource template the owner of its binding."),
+	TB_F("finalizers", TB_FT_STRING, TB_FF_ARRAY, struct tb_meta, finalizers,
+	     .doc = "Cleanup steps that must finish before the object is removed: while the list "
+		    "is not empty a delete only sets deletionTimestamp. Each entry is a qualified "
+		    "name."),
+	TB_F("managedFields", TB_FT_RAW, 0, struct tb_meta, managed_fields,
+	     .doc = "Server-side apply's record of field ownership. Tugboat does not track "
+		    "ownership: it never fills this and drops what clients send."),
 	TB_F_END
 };
 
@@ -52,72 +96,130 @@ const struct tb_schema tb_meta_schema = {
 };
 
 static const struct tb_field selector_req_fields[] = {
-	TB_F("key", TB_FT_STRING, TB_FF_REQUIRED, struct tb_selector_req, key),
-	TB_F("operator", TB_FT_STRING, TB_FF_REQUIRED, struct tb_selector_req, operator_),
-	TB_F("values", TB_FT_STRING, TB_FF_ARRAY, struct tb_selector_req, values),
+	TB_F("key", TB_FT_STRING, TB_FF_REQUIRED, struct tb_selector_req, key,
+	     .doc = "The label key the requirement tests."),
+	TB_F("operator", TB_FT_STRING, TB_FF_REQUIRED, struct tb_selector_req, operator_,
+	     .doc = "How the label relates to values: In, NotIn, Exists or DoesNotExist. NotIn "
+		    "also matches objects without the label."),
+	TB_F("values", TB_FT_STRING, TB_FF_ARRAY, struct tb_selector_req, values,
+	     .doc = "Label values to compare with: not empty for In and NotIn, empty for Exists "
+		    "and DoesNotExist."),
 	TB_F_END
 };
 
 static const struct tb_schema selector_req_schema = {
-	"LabelSelectorRequirement", sizeof(struct tb_selector_req), selector_req_fields, NULL
+	"LabelSelectorRequirement", sizeof(struct tb_selector_req), selector_req_fields,
+	"One label requirement: a key, an operator and the values to compare with."
 };
 
 static const struct tb_field label_selector_fields[] = {
-	TB_F("matchLabels", TB_FT_STRMAP, 0, struct tb_label_selector, match_labels),
+	TB_F("matchLabels", TB_FT_STRMAP, 0, struct tb_label_selector, match_labels,
+	     .doc = "Labels the object must carry with exactly these values; each pair is the same "
+		    "as a matchExpressions entry with operator In and that one value."),
 	TB_F("matchExpressions", TB_FT_OBJECT, TB_FF_ARRAY, struct tb_label_selector,
-	     match_expressions, .sub = &selector_req_schema),
+	     match_expressions, .sub = &selector_req_schema,
+	     .doc = "Label requirements; all of them must hold."),
 	TB_F_END
 };
 
 const struct tb_schema tb_label_selector_schema = {
-	"LabelSelector", sizeof(struct tb_label_selector), label_selector_fields, NULL
+	"LabelSelector", sizeof(struct tb_label_selector), label_selector_fields,
+	"A label query: all of matchLabels and matchExpressions must hold. An empty selector "
+	"matches every object."
 };
 
-/* Same shape as a label selector requirement; used by Karmada's fieldSelector. */
+/* Same shape as a label selector requirement; used by Karmada's fieldSelector,
+ * so its own table to describe the fields as a fieldSelector reads them. */
+static const struct tb_field node_selector_req_fields[] = {
+	TB_F("key", TB_FT_STRING, TB_FF_REQUIRED, struct tb_selector_req, key,
+	     .doc = "The Cluster field to test: provider, region or zone (zone tests the cluster's "
+		    "spec.zones)."),
+	TB_F("operator", TB_FT_STRING, TB_FF_REQUIRED, struct tb_selector_req, operator_,
+	     .doc = "In: the field's value is one of values (for zone, any of the cluster's zones "
+		    "is). NotIn: it is none of them, which a cluster without the field also "
+		    "satisfies."),
+	TB_F("values", TB_FT_STRING, TB_FF_ARRAY, struct tb_selector_req, values,
+	     .doc = "The values to compare with; not empty."),
+	TB_F_END
+};
+
 const struct tb_schema tb_node_selector_req_schema = {
-	"NodeSelectorRequirement", sizeof(struct tb_selector_req), selector_req_fields, NULL
+	"NodeSelectorRequirement", sizeof(struct tb_selector_req), node_selector_req_fields,
+	"One requirement of a cluster fieldSelector: a Cluster field, an operator and values."
 };
 
 static const struct tb_field toleration_fields[] = {
-	TB_F("key", TB_FT_STRING, 0, struct tb_toleration, key),
-	TB_F("operator", TB_FT_STRING, 0, struct tb_toleration, operator_),
-	TB_F("value", TB_FT_STRING, 0, struct tb_toleration, value),
-	TB_F("effect", TB_FT_STRING, 0, struct tb_toleration, effect),
-	TB_F("tolerationSeconds", TB_FT_OPTINT, 0, struct tb_toleration, toleration_seconds),
+	TB_F("key", TB_FT_STRING, 0, struct tb_toleration, key,
+	     .doc = "Taint key to match. Empty matches every key, and then operator must be "
+		    "Exists."),
+	TB_F("operator", TB_FT_STRING, 0, struct tb_toleration, operator_,
+	     .doc = "Equal (the default when empty): the taint's key and value must match. Exists: "
+		    "any value of the key matches, and value must be empty."),
+	TB_F("value", TB_FT_STRING, 0, struct tb_toleration, value,
+	     .doc = "Taint value to match with operator Equal; must be empty with Exists."),
+	TB_F("effect", TB_FT_STRING, 0, struct tb_toleration, effect,
+	     .doc = "Taint effect to match: NoSchedule, PreferNoSchedule or NoExecute; empty "
+		    "matches every effect."),
+	TB_F("tolerationSeconds", TB_FT_OPTINT, 0, struct tb_toleration, toleration_seconds,
+	     .doc = "How long, in seconds, a matching NoExecute taint is tolerated before the "
+		    "workload is evicted from the cluster, counted from the taint's timeAdded; "
+		    "absent means forever, 0 or less means at once. Needs effect NoExecute."),
 	TB_F_END
 };
 
 const struct tb_schema tb_toleration_schema = {
-	"Toleration", sizeof(struct tb_toleration), toleration_fields, NULL
+	"Toleration", sizeof(struct tb_toleration), toleration_fields,
+	"Lets a workload be placed on, or stay on, a cluster (or a node, for pod tolerations) "
+	"despite a matching taint."
 };
 
 static const struct tb_field taint_fields[] = {
-	TB_F("key", TB_FT_STRING, TB_FF_REQUIRED, struct tb_taint, key),
-	TB_F("value", TB_FT_STRING, 0, struct tb_taint, value),
-	TB_F("effect", TB_FT_STRING, TB_FF_REQUIRED, struct tb_taint, effect),
-	TB_F("timeAdded", TB_FT_TIME, 0, struct tb_taint, time_added),
+	TB_F("key", TB_FT_STRING, TB_FF_REQUIRED, struct tb_taint, key,
+	     .doc = "Taint key, a qualified name (e.g. cluster.karmada.io/not-ready); a cluster "
+		    "has at most one taint per key and effect."),
+	TB_F("value", TB_FT_STRING, 0, struct tb_taint, value,
+	     .doc = "Taint value, matched by tolerations with operator Equal; a label value (at "
+		    "most 63 characters)."),
+	TB_F("effect", TB_FT_STRING, TB_FF_REQUIRED, struct tb_taint, effect,
+	     .doc = "What the taint does to workloads that do not tolerate it: NoSchedule keeps "
+		    "new placements off; NoExecute also evicts what runs there. Clusters take only "
+		    "these two (PreferNoSchedule is for nodes)."),
+	TB_F("timeAdded", TB_FT_TIME, 0, struct tb_taint, time_added,
+	     .doc = "When a NoExecute taint was added; tolerationSeconds count from it. Defaulted "
+		    "to the current time for NoExecute taints without one."),
 	TB_F_END
 };
 
 const struct tb_schema tb_taint_schema = {
-	"Taint", sizeof(struct tb_taint), taint_fields, NULL
+	"Taint", sizeof(struct tb_taint), taint_fields,
+	"A taint on a cluster: workloads that do not tolerate it are kept off (NoSchedule) or also "
+	"evicted (NoExecute)."
 };
 
 static const struct tb_field condition_fields[] = {
-	TB_F("type", TB_FT_STRING, TB_FF_REQUIRED, struct tb_condition, type),
+	TB_F("type", TB_FT_STRING, TB_FF_REQUIRED, struct tb_condition, type,
+	     .doc = "Type of the condition in CamelCase, unique in the list (e.g. Ready, "
+		    "Scheduled, Applied)."),
 	TB_F("status", TB_FT_STRING, TB_FF_REQUIRED, struct tb_condition, status,
-	     .enums = tb_condition_statuses),
+	     .enums = tb_condition_statuses,
+	     .doc = "Whether the condition holds: True, False or Unknown."),
 	TB_F("observedGeneration", TB_FT_INT, TB_FF_MIN, struct tb_condition,
-	     observed_generation, .min = 0),
+	     observed_generation, .min = 0,
+	     .doc = "The metadata.generation the condition was computed from; older than the "
+		    "object's generation means it may be out of date."),
 	TB_F("lastTransitionTime", TB_FT_TIME, TB_FF_REQUIRED, struct tb_condition,
-	     last_transition_time),
-	TB_F("reason", TB_FT_STRING, TB_FF_REQUIRED, struct tb_condition, reason),
-	TB_F("message", TB_FT_STRING, TB_FF_KEEPZERO, struct tb_condition, message),
+	     last_transition_time,
+	     .doc = "When status last changed from one value to another."),
+	TB_F("reason", TB_FT_STRING, TB_FF_REQUIRED, struct tb_condition, reason,
+	     .doc = "Machine-readable reason for the last transition, in CamelCase; not empty."),
+	TB_F("message", TB_FT_STRING, TB_FF_KEEPZERO, struct tb_condition, message,
+	     .doc = "Human-readable details about the transition; may be empty."),
 	TB_F_END
 };
 
 const struct tb_schema tb_condition_schema = {
-	"Condition", sizeof(struct tb_condition), condition_fields, NULL
+	"Condition", sizeof(struct tb_condition), condition_fields,
+	"One aspect of an object's current state, with when and why it last changed."
 };
 
 /* ---- validation -------------------------------------------------------------------- */

@@ -27,12 +27,21 @@ static const char *const priority_sources[] = { "KubePriorityClass", NULL };
 /* ---- schema -------------------------------------------------------------------------- */
 
 static const struct tb_field resource_selector_fields[] = {
-	TB_F("apiVersion", TB_FT_STRING, TB_FF_REQUIRED, struct tb_resource_selector, api_version),
-	TB_F("kind", TB_FT_STRING, TB_FF_REQUIRED, struct tb_resource_selector, kind),
-	TB_F("namespace", TB_FT_STRING, 0, struct tb_resource_selector, namespace_),
-	TB_F("name", TB_FT_STRING, 0, struct tb_resource_selector, name),
+	TB_F("apiVersion", TB_FT_STRING, TB_FF_REQUIRED, struct tb_resource_selector, api_version,
+	     .doc = "API version of the resources to select, e.g. apps/v1."),
+	TB_F("kind", TB_FT_STRING, TB_FF_REQUIRED, struct tb_resource_selector, kind,
+	     .doc = "Kind of the resources to select, e.g. Deployment."),
+	TB_F("namespace", TB_FT_STRING, 0, struct tb_resource_selector, namespace_,
+	     .doc = "Namespace of the resources. A PropagationPolicy fills in its own namespace "
+		    "and Tugboat rejects any other; in a ClusterPropagationPolicy empty means "
+		    "every namespace."),
+	TB_F("name", TB_FT_STRING, 0, struct tb_resource_selector, name,
+	     .doc = "Name of the resource; empty selects every resource of the kind (that "
+		    "labelSelector matches). Required when preemption is Always."),
 	TB_F("labelSelector", TB_FT_OBJECT, TB_FF_PTR, struct tb_resource_selector,
-	     label_selector, .sub = &tb_label_selector_schema),
+	     label_selector, .sub = &tb_label_selector_schema,
+	     .doc = "Selects resources by their labels; ignored when name is set. Absent, with no "
+		    "name, selects every resource of the kind."),
 	TB_F_END
 };
 
@@ -43,35 +52,47 @@ static const struct tb_schema resource_selector_schema = {
 
 static const struct tb_field field_selector_fields[] = {
 	TB_F("matchExpressions", TB_FT_OBJECT, TB_FF_ARRAY, struct tb_field_selector,
-	     match_expressions, .sub = &tb_node_selector_req_schema),
+	     match_expressions, .sub = &tb_node_selector_req_schema,
+	     .doc = "Requirements on the cluster's provider, region and zones; all of them must "
+		    "hold."),
 	TB_F_END
 };
 
 static const struct tb_schema field_selector_schema = {
 	"FieldSelector", sizeof(struct tb_field_selector), field_selector_fields,
-	"Selects clusters by provider, region or zone."
+	"A filter on Cluster fields rather than labels."
 };
 
 static const struct tb_field cluster_affinity_fields[] = {
 	TB_F("labelSelector", TB_FT_OBJECT, TB_FF_PTR, struct tb_cluster_affinity,
-	     label_selector, .sub = &tb_label_selector_schema),
+	     label_selector, .sub = &tb_label_selector_schema,
+	     .doc = "Only clusters whose labels match are candidates."),
 	TB_F("fieldSelector", TB_FT_OBJECT, TB_FF_PTR, struct tb_cluster_affinity,
-	     field_selector, .sub = &field_selector_schema),
-	TB_F("clusterNames", TB_FT_STRING, TB_FF_ARRAY, struct tb_cluster_affinity, cluster_names),
-	TB_F("exclude", TB_FT_STRING, TB_FF_ARRAY, struct tb_cluster_affinity, exclude),
+	     field_selector, .sub = &field_selector_schema,
+	     .doc = "Only clusters whose provider, region or zones match are candidates. Keys "
+		    "provider, region, zone; operators In, NotIn."),
+	TB_F("clusterNames", TB_FT_STRING, TB_FF_ARRAY, struct tb_cluster_affinity, cluster_names,
+	     .doc = "Only the clusters named here are candidates; empty allows any cluster. "
+		    "Tugboat rejects names no cluster can have, duplicates, and a list that "
+		    "exclude covers entirely."),
+	TB_F("exclude", TB_FT_STRING, TB_FF_ARRAY, struct tb_cluster_affinity, exclude,
+	     .doc = "Clusters that are never candidates, whatever the other fields say."),
 	TB_F_END
 };
 
 const struct tb_schema tb_cluster_affinity_schema = {
 	"ClusterAffinity", sizeof(struct tb_cluster_affinity), cluster_affinity_fields,
-	"Which clusters may be chosen."
+	"Cluster filters: a cluster must pass all that are given."
 };
 
 static const struct tb_field affinity_term_fields[] = {
 	TB_F("affinityName", TB_FT_STRING, TB_FF_REQUIRED, struct tb_cluster_affinity_term,
-	     affinity_name),
+	     affinity_name,
+	     .doc = "Name of this group of clusters, unique in the placement, 1 to 32 characters; "
+		    "status.schedulerObservingAffinityName reports the term in use."),
 	TB_F("", TB_FT_OBJECT, TB_FF_INLINE, struct tb_cluster_affinity_term, affinity,
-	     .sub = &tb_cluster_affinity_schema),
+	     .sub = &tb_cluster_affinity_schema,
+	     .doc = "The term's cluster affinity, whose fields sit at this level."),
 	TB_F_END
 };
 
@@ -82,10 +103,20 @@ static const struct tb_schema affinity_term_schema = {
 
 static const struct tb_field spread_fields_tbl[] = {
 	TB_F("spreadByField", TB_FT_STRING, 0, struct tb_spread_constraint, spread_by_field,
-	     .enums = spread_fields),
-	TB_F("spreadByLabel", TB_FT_STRING, 0, struct tb_spread_constraint, spread_by_label),
-	TB_F("maxGroups", TB_FT_INT, 0, struct tb_spread_constraint, max_groups),
-	TB_F("minGroups", TB_FT_INT, 0, struct tb_spread_constraint, min_groups),
+	     .enums = spread_fields,
+	     .doc = "Cluster field that groups clusters: cluster (each cluster a group), region, "
+		    "zone or provider; cluster when spreadByLabel is empty too. Each field at most "
+		    "once, and a field spread needs a cluster spread as well."),
+	TB_F("spreadByLabel", TB_FT_STRING, 0, struct tb_spread_constraint, spread_by_label,
+	     .doc = "Label key whose values group clusters; cannot be used with spreadByField. "
+		    "Accepted, but the scheduler (like Karmada's) does not spread by labels."),
+	TB_F("maxGroups", TB_FT_INT, 0, struct tb_spread_constraint, max_groups,
+	     .doc = "At most this many groups are selected; not below minGroups. Tugboat: 0 or "
+		    "absent means no maximum (Karmada then selects no cluster)."),
+	TB_F("minGroups", TB_FT_INT, 0, struct tb_spread_constraint, min_groups,
+	     .doc = "At least this many groups must be selected, or scheduling fails; 0 or absent "
+		    "means 1. Tugboat rejects a cluster spread asking for more clusters than "
+		    "clusterAffinity.clusterNames lists."),
 	TB_F_END
 };
 
@@ -96,9 +127,13 @@ static const struct tb_schema spread_schema = {
 
 static const struct tb_field static_weight_fields[] = {
 	TB_F("targetCluster", TB_FT_OBJECT, TB_FF_REQUIRED | TB_FF_KEEPZERO,
-	     struct tb_static_weight, target_cluster, .sub = &tb_cluster_affinity_schema),
+	     struct tb_static_weight, target_cluster, .sub = &tb_cluster_affinity_schema,
+	     .doc = "The clusters this weight applies to."),
 	TB_F("weight", TB_FT_INT, TB_FF_REQUIRED | TB_FF_MIN | TB_FF_KEEPZERO,
-	     struct tb_static_weight, weight, .min = 1),
+	     struct tb_static_weight, weight, .min = 1,
+	     .doc = "Relative weight, at least 1. A cluster matched by several entries takes the "
+		    "largest; one matched by none gets no replicas, unless no cluster matches any "
+		    "entry (then all weigh the same)."),
 	TB_F_END
 };
 
@@ -109,195 +144,307 @@ static const struct tb_schema static_weight_schema = {
 
 static const struct tb_field preferences_fields[] = {
 	TB_F("staticWeightList", TB_FT_OBJECT, TB_FF_ARRAY, struct tb_cluster_preferences,
-	     static_weight_list, .sub = &static_weight_schema),
+	     static_weight_list, .sub = &static_weight_schema,
+	     .doc = "Fixed weights for groups of clusters; replicas are divided in proportion to "
+		    "them (Webster's method)."),
 	TB_F("dynamicWeight", TB_FT_STRING, 0, struct tb_cluster_preferences, dynamic_weight,
-	     .enums = dynamic_weights),
+	     .enums = dynamic_weights,
+	     .doc = "Weigh each cluster by a measured factor instead; AvailableReplicas uses how "
+		    "many more replicas the cluster can take. When set, staticWeightList is "
+		    "ignored."),
 	TB_F_END
 };
 
 static const struct tb_schema preferences_schema = {
-	"ClusterPreferences", sizeof(struct tb_cluster_preferences), preferences_fields, NULL
+	"ClusterPreferences", sizeof(struct tb_cluster_preferences), preferences_fields,
+	"Static weights for groups of clusters, or a factor to derive weights from."
 };
 
 static const struct tb_field replica_sched_fields[] = {
 	TB_F("replicaSchedulingType", TB_FT_STRING, 0, struct tb_replica_scheduling, type,
-	     .enums = sched_types),
+	     .enums = sched_types,
+	     .doc = "Duplicated: every selected cluster runs all spec.replicas. Divided (the "
+		    "default when replicaScheduling is given): the replicas are split among the "
+		    "selected clusters per replicaDivisionPreference."),
 	TB_F("replicaDivisionPreference", TB_FT_STRING, 0, struct tb_replica_scheduling,
-	     division_preference, .enums = division_prefs),
+	     division_preference, .enums = division_prefs,
+	     .doc = "How Divided splits replicas: Aggregated puts them in as few clusters as their "
+		    "free capacity allows; Weighted (the default) splits them by "
+		    "weightPreference."),
 	TB_F("weightPreference", TB_FT_OBJECT, TB_FF_PTR, struct tb_replica_scheduling,
-	     weight_preference, .sub = &preferences_schema),
+	     weight_preference, .sub = &preferences_schema,
+	     .doc = "Cluster weights for Weighted division; absent weighs every selected cluster "
+		    "the same."),
 	TB_F_END
 };
 
 static const struct tb_schema replica_sched_schema = {
 	"ReplicaSchedulingStrategy", sizeof(struct tb_replica_scheduling),
-	replica_sched_fields, "How replicas are assigned to the chosen clusters."
+	replica_sched_fields,
+	"Replica assignment: Duplicated, or Divided by weights (Weighted) or into as few clusters "
+	"as fit (Aggregated)."
 };
 
 static const struct tb_field placement_fields[] = {
 	TB_F("clusterAffinity", TB_FT_OBJECT, TB_FF_PTR, struct tb_placement, cluster_affinity,
-	     .sub = &tb_cluster_affinity_schema),
+	     .sub = &tb_cluster_affinity_schema,
+	     .doc = "The clusters that may be chosen; with neither this nor clusterAffinities any "
+		    "cluster may be. Cannot be used with clusterAffinities."),
 	TB_F("clusterAffinities", TB_FT_OBJECT, TB_FF_ARRAY, struct tb_placement,
-	     cluster_affinities, .sub = &affinity_term_schema),
+	     cluster_affinities, .sub = &affinity_term_schema,
+	     .doc = "Groups of clusters tried in order: the first group in which the workload can "
+		    "be scheduled is used, and scheduling fails if none can. Cannot be used with "
+		    "clusterAffinity."),
 	TB_F("clusterTolerations", TB_FT_OBJECT, TB_FF_ARRAY, struct tb_placement,
-	     cluster_tolerations, .sub = &tb_toleration_schema),
+	     cluster_tolerations, .sub = &tb_toleration_schema,
+	     .doc = "Cluster taints the workload tolerates. A policy without its own gets "
+		    "NoExecute tolerations of cluster.karmada.io/not-ready and "
+		    "cluster.karmada.io/unreachable for 300 s (tugd "
+		    "--default-*-toleration-seconds)."),
 	TB_F("spreadConstraints", TB_FT_OBJECT, TB_FF_ARRAY, struct tb_placement,
-	     spread_constraints, .sub = &spread_schema),
+	     spread_constraints, .sub = &spread_schema,
+	     .doc = "How many groups of clusters (by cluster, region, zone or provider) the "
+		    "selection must span."),
 	TB_F("replicaScheduling", TB_FT_OBJECT, TB_FF_PTR, struct tb_placement,
-	     replica_scheduling, .sub = &replica_sched_schema),
+	     replica_scheduling, .sub = &replica_sched_schema,
+	     .doc = "How replicas are assigned to the selected clusters; absent means Duplicated "
+		    "(each cluster runs them all)."),
 	TB_F_END
 };
 
 const struct tb_schema tb_placement_schema = {
 	"Placement", sizeof(struct tb_placement), placement_fields,
-	"Where and how the selected resources are placed."
+	"Cluster selection (affinity, tolerations, spread) and replica assignment rules."
 };
 
 static const struct tb_field rule_fields[] = {
 	TB_F("aliasLabelName", TB_FT_STRING, TB_FF_REQUIRED, struct tb_preservation_rule,
-	     alias_label_name),
-	TB_F("jsonPath", TB_FT_STRING, TB_FF_REQUIRED, struct tb_preservation_rule, json_path),
+	     alias_label_name,
+	     .doc = "Label key under which the preserved value is injected into the resource on "
+		    "the new cluster."),
+	TB_F("jsonPath", TB_FT_STRING, TB_FF_REQUIRED, struct tb_preservation_rule, json_path,
+	     .doc = "JSONPath of the value to preserve, evaluated from the resource's status: "
+		    "{.availableReplicas}, not {.status.availableReplicas}."),
 	TB_F_END
 };
 
 static const struct tb_schema rule_schema = {
-	"StatePreservationRule", sizeof(struct tb_preservation_rule), rule_fields, NULL
+	"StatePreservationRule", sizeof(struct tb_preservation_rule), rule_fields,
+	"One value to carry to the new cluster on failover: where to read it and the label that "
+	"carries it."
 };
 
 static const struct tb_field preservation_fields[] = {
 	TB_F("rules", TB_FT_OBJECT, TB_FF_ARRAY | TB_FF_REQUIRED, struct tb_state_preservation,
-	     rules, .sub = &rule_schema),
+	     rules, .sub = &rule_schema,
+	     .doc = "The values to preserve, each carried as one label."),
 	TB_F_END
 };
 
 static const struct tb_schema preservation_schema = {
-	"StatePreservation", sizeof(struct tb_state_preservation), preservation_fields, NULL
+	"StatePreservation", sizeof(struct tb_state_preservation), preservation_fields,
+	"Rules that each carry one value of the old resource's status to the new cluster as a "
+	"label."
 };
 
 static const struct tb_field decision_fields[] = {
 	TB_F("tolerationSeconds", TB_FT_OPTINT, TB_FF_INT32, struct tb_decision_conditions,
-	     toleration_seconds),
+	     toleration_seconds,
+	     .doc = "How long, in seconds, the application must stay unhealthy on a cluster before "
+		    "it is moved away; defaults to 300, 0 moves it at once. Not negative."),
 	TB_F_END
 };
 
 static const struct tb_schema decision_schema = {
-	"DecisionConditions", sizeof(struct tb_decision_conditions), decision_fields, NULL
+	"DecisionConditions", sizeof(struct tb_decision_conditions), decision_fields,
+	"Conditions that must all hold before an application fails over."
 };
 
 static const struct tb_field app_failover_fields[] = {
 	TB_F("decisionConditions", TB_FT_OBJECT, TB_FF_REQUIRED | TB_FF_KEEPZERO,
-	     struct tb_app_failover, decision_conditions, .sub = &decision_schema),
+	     struct tb_app_failover, decision_conditions, .sub = &decision_schema,
+	     .doc = "When the application is considered failed on a cluster."),
 	TB_F("purgeMode", TB_FT_STRING, 0, struct tb_app_failover, purge_mode,
-	     .enums = tb_purge_modes),
+	     .enums = tb_purge_modes,
+	     .doc = "What happens to the application on the cluster it leaves: Graciously (the "
+		    "default) keeps it until the new replicas are healthy or gracePeriodSeconds "
+		    "ends; Immediately deletes it at once; Never leaves it for the user to remove. "
+		    "Tugboat also accepts current Karmada's names Gracefully and Directly."),
 	TB_F("gracePeriodSeconds", TB_FT_OPTINT, TB_FF_INT32, struct tb_app_failover,
-	     grace_period_seconds),
+	     grace_period_seconds,
+	     .doc = "With Graciously/Gracefully: the longest wait, in seconds, for the new "
+		    "replicas to become healthy before the old ones are deleted anyway. Defaults "
+		    "to 600; must be positive; not allowed with other modes."),
 	TB_F("statePreservation", TB_FT_OBJECT, TB_FF_PTR, struct tb_app_failover,
-	     state_preservation, .sub = &preservation_schema),
+	     state_preservation, .sub = &preservation_schema,
+	     .doc = "State to extract from the resource on the old cluster and inject into the new "
+		    "one (Karmada's alpha StatefulFailoverInjection); absent preserves nothing."),
 	TB_F_END
 };
 
 static const struct tb_schema app_failover_schema = {
 	"ApplicationFailoverBehavior", sizeof(struct tb_app_failover), app_failover_fields,
-	"Moves the application away from a cluster where it stays unhealthy."
+	"Application failover: when it triggers, what happens to the old copy, and what state "
+	"moves along."
 };
 
 static const struct tb_field cluster_failover_fields[] = {
 	TB_F("purgeMode", TB_FT_STRING, 0, struct tb_cluster_failover, purge_mode,
-	     .enums = cluster_purge_modes),
+	     .enums = cluster_purge_modes,
+	     .doc = "What happens to workloads evicted from a failed (NoExecute-tainted) cluster: "
+		    "Gracefully (the default) keeps them until the replacements are healthy or the "
+		    "graceful eviction timeout ends; Directly deletes them at once. Graciously and "
+		    "Immediately are accepted as synonyms."),
 	TB_F("statePreservation", TB_FT_OBJECT, TB_FF_PTR, struct tb_cluster_failover,
-	     state_preservation, .sub = &preservation_schema),
+	     state_preservation, .sub = &preservation_schema,
+	     .doc = "State to extract from the resource on the old cluster and inject into the new "
+		    "one (Karmada's alpha StatefulFailoverInjection); absent preserves nothing."),
 	TB_F_END
 };
 
 static const struct tb_schema cluster_failover_schema = {
 	"ClusterFailoverBehavior", sizeof(struct tb_cluster_failover), cluster_failover_fields,
-	"How workloads leave a failed cluster."
+	"Cluster failover: how evicted workloads are purged and what state moves along."
 };
 
 static const struct tb_field failover_fields[] = {
 	TB_F("application", TB_FT_OBJECT, TB_FF_PTR, struct tb_failover, application,
-	     .sub = &app_failover_schema),
+	     .sub = &app_failover_schema,
+	     .doc = "Move the application when it is unhealthy on a cluster; absent disables "
+		    "application failover. Needs propagateDeps: true so dependencies move with "
+		    "it."),
 	TB_F("cluster", TB_FT_OBJECT, TB_FF_PTR, struct tb_failover, cluster,
-	     .sub = &cluster_failover_schema),
+	     .sub = &cluster_failover_schema,
+	     .doc = "How workloads leave a failed cluster; absent means Gracefully. A field of "
+		    "current Karmada (not v1.13) that Tugboat accepts."),
 	TB_F_END
 };
 
 const struct tb_schema tb_failover_schema = {
-	"FailoverBehavior", sizeof(struct tb_failover), failover_fields, NULL
+	"FailoverBehavior", sizeof(struct tb_failover), failover_fields,
+	"Failover behaviors: for application failures and for cluster failures."
 };
 
 static const struct tb_field suspend_clusters_fields[] = {
-	TB_F("clusterNames", TB_FT_STRING, TB_FF_ARRAY, struct tb_suspend_clusters, cluster_names),
+	TB_F("clusterNames", TB_FT_STRING, TB_FF_ARRAY, struct tb_suspend_clusters, cluster_names,
+	     .doc = "Names of the member clusters."),
 	TB_F_END
 };
 
 const struct tb_schema tb_suspend_clusters_schema = {
-	"SuspendClusters", sizeof(struct tb_suspend_clusters), suspend_clusters_fields, NULL
+	"SuspendClusters", sizeof(struct tb_suspend_clusters), suspend_clusters_fields,
+	"Member clusters that propagation is suspended to."
 };
 
 static const struct tb_field suspension_fields[] = {
-	TB_F("dispatching", TB_FT_OPTBOOL, 0, struct tb_suspension, dispatching),
+	TB_F("dispatching", TB_FT_OPTBOOL, 0, struct tb_suspension, dispatching,
+	     .doc = "true stops dispatching to every member cluster: the Works are no longer "
+		    "updated. Absent means not suspended; cannot be true together with "
+		    "dispatchingOnClusters."),
 	TB_F("dispatchingOnClusters", TB_FT_OBJECT, TB_FF_PTR, struct tb_suspension,
-	     dispatching_on_clusters, .sub = &tb_suspend_clusters_schema),
+	     dispatching_on_clusters, .sub = &tb_suspend_clusters_schema,
+	     .doc = "Stops dispatching to the listed member clusters only; cannot be used together "
+		    "with dispatching: true."),
 	TB_F_END
 };
 
 static const struct tb_schema suspension_schema = {
-	"Suspension", sizeof(struct tb_suspension), suspension_fields, NULL
+	"Suspension", sizeof(struct tb_suspension), suspension_fields,
+	"Which part of propagation is suspended."
 };
 
 static const struct tb_field schedule_priority_fields[] = {
 	TB_F("priorityClassSource", TB_FT_STRING, TB_FF_REQUIRED, struct tb_schedule_priority,
-	     priority_class_source, .enums = priority_sources),
+	     priority_class_source, .enums = priority_sources,
+	     .doc = "Where the priority class is looked up: KubePriorityClass, a "
+		    "scheduling.k8s.io/v1 PriorityClass in the control plane."),
 	TB_F("priorityClassName", TB_FT_STRING, TB_FF_REQUIRED, struct tb_schedule_priority,
-	     priority_class_name),
+	     priority_class_name,
+	     .doc = "Name of the PriorityClass whose value becomes the scheduling priority of the "
+		    "selected workloads."),
 	TB_F_END
 };
 
 static const struct tb_schema schedule_priority_schema = {
-	"SchedulePriority", sizeof(struct tb_schedule_priority), schedule_priority_fields, NULL
+	"SchedulePriority", sizeof(struct tb_schedule_priority), schedule_priority_fields,
+	"Where the scheduling priority of the selected workloads comes from."
 };
 
 static const struct tb_field spec_fields[] = {
 	TB_F("resourceSelectors", TB_FT_OBJECT, TB_FF_ARRAY | TB_FF_REQUIRED | TB_FF_KEEPZERO,
-	     struct tb_propagation_spec, resource_selectors, .sub = &resource_selector_schema),
-	TB_F("association", TB_FT_BOOL, 0, struct tb_propagation_spec, association),
-	TB_F("propagateDeps", TB_FT_BOOL, 0, struct tb_propagation_spec, propagate_deps),
+	     struct tb_propagation_spec, resource_selectors, .sub = &resource_selector_schema,
+	     .doc = "The resource templates the policy applies to: those matching any selector. "
+		    "Required; an empty list selects nothing (Karmada rejects it)."),
+	TB_F("association", TB_FT_BOOL, 0, struct tb_propagation_spec, association,
+	     .doc = "Deprecated: use propagateDeps."),
+	TB_F("propagateDeps", TB_FT_BOOL, 0, struct tb_propagation_spec, propagate_deps,
+	     .doc = "Also propagate what the selected workloads refer to (ConfigMaps, Secrets...), "
+		    "and move it with them on failover. Set automatically when a ServiceImport is "
+		    "selected."),
 	TB_F("placement", TB_FT_OBJECT, TB_FF_PTR, struct tb_propagation_spec, placement,
-	     .sub = &tb_placement_schema),
-	TB_F("priority", TB_FT_OPTINT, TB_FF_INT32, struct tb_propagation_spec, priority),
+	     .sub = &tb_placement_schema,
+	     .doc = "Which clusters get the selected resources, and how many replicas each."),
+	TB_F("priority", TB_FT_OPTINT, TB_FF_INT32, struct tb_propagation_spec, priority,
+	     .doc = "Precedence among policies matching the same template, higher wins; default 0. "
+		    "Ties go to the more specific selector (name, then label selector, then kind), "
+		    "then to the alphabetically first policy."),
 	TB_F("preemption", TB_FT_STRING, 0, struct tb_propagation_spec, preemption,
-	     .enums = preemptions),
+	     .enums = preemptions,
+	     .doc = "Always: the policy takes over templates already claimed by a lower-priority "
+		    "policy (needs named resource selectors). Never (the default): a claimed "
+		    "template is left alone."),
 	TB_F("dependentOverrides", TB_FT_STRING, TB_FF_ARRAY, struct tb_propagation_spec,
-	     dependent_overrides),
-	TB_F("schedulerName", TB_FT_STRING, 0, struct tb_propagation_spec, scheduler_name),
+	     dependent_overrides,
+	     .doc = "Names of OverridePolicies that must exist before this policy takes effect."),
+	TB_F("schedulerName", TB_FT_STRING, 0, struct tb_propagation_spec, scheduler_name,
+	     .doc = "The scheduler that places the selected resources; defaults to "
+		    "default-scheduler."),
 	TB_F("failover", TB_FT_OBJECT, TB_FF_PTR, struct tb_propagation_spec, failover,
-	     .sub = &tb_failover_schema),
+	     .sub = &tb_failover_schema,
+	     .doc = "How workloads move away from a failed application or cluster; absent means no "
+		    "application failover, and evictions from failed clusters purge Gracefully."),
 	TB_F("conflictResolution", TB_FT_STRING, 0, struct tb_propagation_spec,
-	     conflict_resolution, .enums = conflict_resolutions),
+	     conflict_resolution, .enums = conflict_resolutions,
+	     .doc = "When a propagated resource already exists in a member cluster: Abort (the "
+		    "default) stops propagating it there; Overwrite takes it over."),
 	TB_F("activationPreference", TB_FT_STRING, 0, struct tb_propagation_spec,
-	     activation_preference, .enums = activation_prefs),
+	     activation_preference, .enums = activation_prefs,
+	     .doc = "When policy changes reach the templates: empty means at once; Lazy waits "
+		    "until each template itself changes."),
 	TB_F("suspension", TB_FT_OBJECT, TB_FF_PTR, struct tb_propagation_spec, suspension,
-	     .sub = &suspension_schema),
+	     .sub = &suspension_schema,
+	     .doc = "Pauses dispatching, to every member cluster or to some; absent suspends "
+		    "nothing."),
 	TB_F("preserveResourcesOnDeletion", TB_FT_OPTBOOL, 0, struct tb_propagation_spec,
-	     preserve_resources_on_deletion),
+	     preserve_resources_on_deletion,
+	     .doc = "Keep the propagated resources in the member clusters when the template is "
+		    "deleted; default false. Deleting the policy never removes them."),
 	TB_F("schedulePriority", TB_FT_OBJECT, TB_FF_PTR, struct tb_propagation_spec,
-	     schedule_priority, .sub = &schedule_priority_schema),
+	     schedule_priority, .sub = &schedule_priority_schema,
+	     .doc = "Scheduling priority of the selected workloads, from a PriorityClass (alpha in "
+		    "Karmada)."),
 	TB_F_END
 };
 
 static const struct tb_schema spec_schema = {
 	"PropagationSpec", sizeof(struct tb_propagation_spec), spec_fields,
-	"What to propagate and where."
+	"The desired behavior of a PropagationPolicy or ClusterPropagationPolicy: selectors, "
+	"placement, precedence, failover and propagation options."
 };
 
 static const struct tb_field policy_fields[] = {
-	TB_F("apiVersion", TB_FT_STRING, 0, struct tb_policy, api_version),
-	TB_F("kind", TB_FT_STRING, 0, struct tb_policy, kind),
+	TB_F("apiVersion", TB_FT_STRING, 0, struct tb_policy, api_version,
+	     .doc = "Versioned schema of this object: policy.karmada.io/v1alpha1."),
+	TB_F("kind", TB_FT_STRING, 0, struct tb_policy, kind,
+	     .doc = "PropagationPolicy or ClusterPropagationPolicy."),
 	TB_F("metadata", TB_FT_OBJECT, TB_FF_KEEPZERO, struct tb_policy, metadata,
-	     .sub = &tb_meta_schema),
+	     .sub = &tb_meta_schema,
+	     .doc = "Standard object metadata. A PropagationPolicy is namespaced and selects "
+		    "templates of its namespace only; a ClusterPropagationPolicy is "
+		    "cluster-scoped."),
 	TB_F("spec", TB_FT_OBJECT, TB_FF_REQUIRED | TB_FF_KEEPZERO, struct tb_policy, spec,
-	     .sub = &spec_schema),
+	     .sub = &spec_schema,
+	     .doc = "What the policy selects and where it places it."),
 	TB_F_END
 };
 

@@ -13,53 +13,77 @@ static const char *const effects[] = { "NoSchedule", "NoExecute", NULL };
 
 static const struct tb_field condition_fields[] = {
 	TB_F("conditionType", TB_FT_STRING, TB_FF_REQUIRED, struct tb_match_condition,
-	     condition_type),
+	     condition_type,
+	     .doc = "Type of the cluster condition to test, e.g. Ready."),
 	TB_F("operator", TB_FT_STRING, TB_FF_REQUIRED, struct tb_match_condition, operator_,
-	     .enums = operators),
+	     .enums = operators,
+	     .doc = "In: the condition's status is one of statusValues. NotIn: it is none of them. "
+		    "A cluster without the condition matches neither."),
 	TB_F("statusValues", TB_FT_STRING, TB_FF_ARRAY | TB_FF_REQUIRED | TB_FF_KEEPZERO,
-	     struct tb_match_condition, status_values, .enums = statuses),
+	     struct tb_match_condition, status_values, .enums = statuses,
+	     .doc = "Condition statuses to compare with: True, False or Unknown."),
 	TB_F_END
 };
 
 static const struct tb_schema condition_schema = {
-	"MatchCondition", sizeof(struct tb_match_condition), condition_fields, NULL
+	"MatchCondition", sizeof(struct tb_match_condition), condition_fields,
+	"A test on one condition of a cluster's status."
 };
 
 static const struct tb_field taint_fields[] = {
-	TB_F("key", TB_FT_STRING, TB_FF_REQUIRED, struct tb_policy_taint, key),
+	TB_F("key", TB_FT_STRING, TB_FF_REQUIRED, struct tb_policy_taint, key,
+	     .doc = "Taint key, a qualified name."),
 	TB_F("effect", TB_FT_STRING, TB_FF_REQUIRED, struct tb_policy_taint, effect,
-	     .enums = effects),
-	TB_F("value", TB_FT_STRING, 0, struct tb_policy_taint, value),
+	     .enums = effects,
+	     .doc = "NoSchedule or NoExecute. Tugboat allows NoExecute without the switch "
+		    "Karmada's webhook requires: it is how failover is driven."),
+	TB_F("value", TB_FT_STRING, 0, struct tb_policy_taint, value,
+	     .doc = "Taint value, optional; a label value."),
 	TB_F_END
 };
 
 static const struct tb_schema taint_schema = {
-	"Taint", sizeof(struct tb_policy_taint), taint_fields, NULL
+	"Taint", sizeof(struct tb_policy_taint), taint_fields,
+	"A taint the policy adds to or removes from matching clusters."
 };
 
 static const struct tb_field spec_fields[] = {
 	TB_F("targetClusters", TB_FT_OBJECT, TB_FF_PTR, struct tb_taint_policy_spec,
-	     target_clusters, .sub = &tb_cluster_affinity_schema),
+	     target_clusters, .sub = &tb_cluster_affinity_schema,
+	     .doc = "The clusters the policy manages; absent means all. A cluster that stops "
+		    "matching keeps its taints."),
 	TB_F("addOnConditions", TB_FT_OBJECT, TB_FF_ARRAY, struct tb_taint_policy_spec,
-	     add_on_conditions, .sub = &condition_schema),
+	     add_on_conditions, .sub = &condition_schema,
+	     .doc = "Conditions that must all hold for the taints to be added; empty never adds "
+		    "them."),
 	TB_F("removeOnConditions", TB_FT_OBJECT, TB_FF_ARRAY, struct tb_taint_policy_spec,
-	     remove_on_conditions, .sub = &condition_schema),
+	     remove_on_conditions, .sub = &condition_schema,
+	     .doc = "Conditions that must all hold for the taints to be removed; empty never "
+		    "removes them. Checked after addOnConditions."),
 	TB_F("taints", TB_FT_OBJECT, TB_FF_ARRAY | TB_FF_REQUIRED | TB_FF_KEEPZERO,
-	     struct tb_taint_policy_spec, taints, .sub = &taint_schema),
+	     struct tb_taint_policy_spec, taints, .sub = &taint_schema,
+	     .doc = "The taints to add or remove: at least one, unique by key and effect."),
 	TB_F_END
 };
 
 static const struct tb_schema spec_schema = {
-	"ClusterTaintPolicySpec", sizeof(struct tb_taint_policy_spec), spec_fields, NULL
+	"ClusterTaintPolicySpec", sizeof(struct tb_taint_policy_spec), spec_fields,
+	"Target clusters, the conditions on their status, and the taints added or removed when "
+	"those hold."
 };
 
 static const struct tb_field policy_fields[] = {
-	TB_F("apiVersion", TB_FT_STRING, 0, struct tb_taint_policy, api_version),
-	TB_F("kind", TB_FT_STRING, 0, struct tb_taint_policy, kind),
+	TB_F("apiVersion", TB_FT_STRING, 0, struct tb_taint_policy, api_version,
+	     .doc = "Versioned schema of this object: policy.karmada.io/v1alpha1."),
+	TB_F("kind", TB_FT_STRING, 0, struct tb_taint_policy, kind,
+	     .doc = "ClusterTaintPolicy."),
 	TB_F("metadata", TB_FT_OBJECT, TB_FF_KEEPZERO, struct tb_taint_policy, metadata,
-	     .sub = &tb_meta_schema),
+	     .sub = &tb_meta_schema,
+	     .doc = "Standard object metadata; the kind is cluster-scoped."),
 	TB_F("spec", TB_FT_OBJECT, TB_FF_REQUIRED | TB_FF_KEEPZERO, struct tb_taint_policy, spec,
-	     .sub = &spec_schema),
+	     .sub = &spec_schema,
+	     .doc = "Which clusters get which taints, and when. Deleting the policy removes no "
+		    "taint."),
 	TB_F_END
 };
 
