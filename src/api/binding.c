@@ -219,14 +219,16 @@ static const struct tb_field spec_fields[] = {
 	TB_F("suspension", TB_FT_OBJECT, TB_FF_PTR, struct tb_binding_spec, suspension,
 	     .sub = &suspension_schema,
 	     .doc = "Pauses scheduling or dispatching of this binding; absent suspends nothing. "
-		    "Dispatching is copied from the policy."),
+		    "Dispatching is copied from the policy. "
+		    "Stored, but not acted on by Tugboat yet."),
 	TB_F("preserveResourcesOnDeletion", TB_FT_OPTBOOL, 0, struct tb_binding_spec,
 	     preserve_resources_on_deletion,
 	     .doc = "Keep the propagated resources in the member clusters when the binding is "
 		    "deleted; from the policy."),
 	TB_F("schedulePriority", TB_FT_OBJECT, TB_FF_PTR, struct tb_binding_spec,
 	     schedule_priority, .sub = &priority_schema,
-	     .doc = "Priority of the binding in the scheduling queue."),
+	     .doc = "Priority of the binding in the scheduling queue. "
+		    "Stored, but not acted on by Tugboat yet."),
 	TB_F_END
 };
 

@@ -278,7 +278,8 @@ static const struct tb_field app_failover_fields[] = {
 	TB_F("statePreservation", TB_FT_OBJECT, TB_FF_PTR, struct tb_app_failover,
 	     state_preservation, .sub = &preservation_schema,
 	     .doc = "State to extract from the resource on the old cluster and inject into the new "
-		    "one (Karmada's alpha StatefulFailoverInjection); absent preserves nothing."),
+		    "one (Karmada's alpha StatefulFailoverInjection); absent preserves nothing. "
+		    "Stored, but not acted on by Tugboat yet."),
 	TB_F_END
 };
 
@@ -298,7 +299,8 @@ static const struct tb_field cluster_failover_fields[] = {
 	TB_F("statePreservation", TB_FT_OBJECT, TB_FF_PTR, struct tb_cluster_failover,
 	     state_preservation, .sub = &preservation_schema,
 	     .doc = "State to extract from the resource on the old cluster and inject into the new "
-		    "one (Karmada's alpha StatefulFailoverInjection); absent preserves nothing."),
+		    "one (Karmada's alpha StatefulFailoverInjection); absent preserves nothing. "
+		    "Stored, but not acted on by Tugboat yet."),
 	TB_F_END
 };
 
@@ -312,7 +314,7 @@ static const struct tb_field failover_fields[] = {
 	     .sub = &app_failover_schema,
 	     .doc = "Move the application when it is unhealthy on a cluster; absent disables "
 		    "application failover. Needs propagateDeps: true so dependencies move with "
-		    "it."),
+		    "it. Stored, but not acted on by Tugboat yet."),
 	TB_F("cluster", TB_FT_OBJECT, TB_FF_PTR, struct tb_failover, cluster,
 	     .sub = &cluster_failover_schema,
 	     .doc = "How workloads leave a failed cluster; absent means Gracefully. A field of "
@@ -374,7 +376,7 @@ static const struct tb_field spec_fields[] = {
 	TB_F("resourceSelectors", TB_FT_OBJECT, TB_FF_ARRAY | TB_FF_REQUIRED | TB_FF_KEEPZERO,
 	     struct tb_propagation_spec, resource_selectors, .sub = &resource_selector_schema,
 	     .doc = "The resource templates the policy applies to: those matching any selector. "
-		    "Required; an empty list selects nothing (Karmada rejects it)."),
+		    "Required, with at least one selector."),
 	TB_F("association", TB_FT_BOOL, 0, struct tb_propagation_spec, association,
 	     .doc = "Deprecated: use propagateDeps."),
 	TB_F("propagateDeps", TB_FT_BOOL, 0, struct tb_propagation_spec, propagate_deps,
@@ -392,10 +394,11 @@ static const struct tb_field spec_fields[] = {
 	     .enums = preemptions,
 	     .doc = "Always: the policy takes over templates already claimed by a lower-priority "
 		    "policy (needs named resource selectors). Never (the default): a claimed "
-		    "template is left alone."),
+		    "template is left alone. Stored, but not acted on by Tugboat yet."),
 	TB_F("dependentOverrides", TB_FT_STRING, TB_FF_ARRAY, struct tb_propagation_spec,
 	     dependent_overrides,
-	     .doc = "Names of OverridePolicies that must exist before this policy takes effect."),
+	     .doc = "Names of OverridePolicies that must exist before this policy takes effect. "
+		    "Stored, but not acted on by Tugboat yet."),
 	TB_F("schedulerName", TB_FT_STRING, 0, struct tb_propagation_spec, scheduler_name,
 	     .doc = "The scheduler that places the selected resources; defaults to "
 		    "default-scheduler."),
@@ -410,11 +413,11 @@ static const struct tb_field spec_fields[] = {
 	TB_F("activationPreference", TB_FT_STRING, 0, struct tb_propagation_spec,
 	     activation_preference, .enums = activation_prefs,
 	     .doc = "When policy changes reach the templates: empty means at once; Lazy waits "
-		    "until each template itself changes."),
+		    "until each template itself changes. Stored, but not acted on by Tugboat yet."),
 	TB_F("suspension", TB_FT_OBJECT, TB_FF_PTR, struct tb_propagation_spec, suspension,
 	     .sub = &suspension_schema,
 	     .doc = "Pauses dispatching, to every member cluster or to some; absent suspends "
-		    "nothing."),
+		    "nothing. Stored, but not acted on by Tugboat yet."),
 	TB_F("preserveResourcesOnDeletion", TB_FT_OPTBOOL, 0, struct tb_propagation_spec,
 	     preserve_resources_on_deletion,
 	     .doc = "Keep the propagated resources in the member clusters when the template is "
@@ -422,7 +425,7 @@ static const struct tb_field spec_fields[] = {
 	TB_F("schedulePriority", TB_FT_OBJECT, TB_FF_PTR, struct tb_propagation_spec,
 	     schedule_priority, .sub = &schedule_priority_schema,
 	     .doc = "Scheduling priority of the selected workloads, from a PriorityClass (alpha in "
-		    "Karmada)."),
+		    "Karmada). Stored, but not acted on by Tugboat yet."),
 	TB_F_END
 };
 
@@ -854,6 +857,10 @@ void tb_policy_validate(const struct tb_policy *pol, bool namespaced, struct tb_
 	tb_failover_validate(s->failover, &p, e);
 	tb_path_pop(&p, mark);
 	mark = tb_path_field(&p, "resourceSelectors");
+	/* The CRD's minItems: 1, worded as kube-apiserver's schema validation. */
+	if (!s->resource_selectors.n)
+		tb_errs_invalid_int(e, &p, 0, "spec.resourceSelectors in body should have at "
+				    "least 1 items");
 	for (i = 0; i < s->resource_selectors.n; i++) {
 		const struct tb_resource_selector *rs = &s->resource_selectors.v[i];
 		size_t m2 = tb_path_index(&p, i);

@@ -25,6 +25,11 @@ struct bad_case {
 };
 
 static const struct bad_case bad_cases[] = {
+	{ "no resource selector (the CRD's minItems: 1)",
+	  "apiVersion: policy.karmada.io/v1alpha1\nkind: PropagationPolicy\n"
+	  "metadata: {name: x, namespace: default}\nspec:\n  resourceSelectors: []\n",
+	  "spec.resourceSelectors: Invalid value: 0: spec.resourceSelectors in body should "
+	  "have at least 1 items" },
 	{ "unsupported scheduling type",
 	  PP("    replicaScheduling:\n      replicaSchedulingType: Divide\n"),
 	  "spec.placement.replicaScheduling.replicaSchedulingType: Unsupported value: "
