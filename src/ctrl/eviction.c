@@ -187,8 +187,8 @@ static int64_t taint_evictions(struct tb_world *w, struct tb_wbinding *b, int64_
 		drop_pending(b, cn);
 		tb_evict_cluster(&b->obj.spec, cn, &o);	/* removes clusters.v[i] */
 		b->obj.metadata.generation++;
-		b->need_schedule = true;
-		b->changed = true;
+		tb_world_need_schedule(w, b, true);
+		tb_world_changed(w, b, true);
 	}
 	return next;
 }
@@ -219,7 +219,7 @@ int64_t tb_ctrl_evict(struct tb_world *w, int64_t now_ms)
 				    trusted, w);
 		next = min_delay(next, d);
 		if (removed.n)
-			b->changed = true;
+			tb_world_changed(w, b, true);
 		for (k = 0; k < removed.n; k++) {
 			tb_world_emit(w, now_ms, TB_EV_PURGE, tb_world_binding_name(b, name, sizeof(name)),
 				      "%s released: its replicas may be removed", removed.v[k]);

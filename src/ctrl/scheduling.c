@@ -52,22 +52,26 @@ int64_t tb_ctrl_schedule(struct tb_world *w, int64_t now_ms)
 			struct tb_wbinding *b = &w->bindings.v[i];
 			if (b->unschedulable ||
 			    !strcmp(tb_placement_scheduling_type(b->obj.spec.placement), "Duplicated"))
-				b->need_schedule = true;
+				tb_world_need_schedule(w, b, true);
 		}
 	}
+	if (!w->n_need_schedule)
+		return 0;
 	snap = tb_world_snapshot(w);
-	for (i = 0; i < w->bindings.n; i++) {
+	for (i = 0; i < w->bindings.n && w->n_need_schedule; i++) {
 		struct tb_wbinding *b = &w->bindings.v[i];
 
-		if (!b->need_schedule || !b->obj.spec.placement)
+		if (!b->need_schedule)
 			continue;
-		b->need_schedule = false;
+		tb_world_need_schedule(w, b, false);
+		if (!b->obj.spec.placement)
+			continue;
 		tb_world_binding_name(b, name, sizeof(name));
 		if (tb_sched_schedule(snap, &b->obj.spec, &b->obj.status, 0, &r) < 0) {
 			/* Karmada's Scheduled condition: NoClusterFit when nothing fits. */
 			if (tb_condition_set(&b->obj.status.conditions, "Scheduled", "False",
 					     "NoClusterFit", r.error, now_ms))
-				b->changed = true;
+				tb_world_changed(w, b, true);
 			if (!b->unschedulable || strcmp(b->unschedulable, r.error)) {
 				tb_world_emit(w, now_ms, TB_EV_SCHEDULE, name, "unschedulable: %s",
 					      r.error);
@@ -102,7 +106,7 @@ int64_t tb_ctrl_schedule(struct tb_world *w, int64_t now_ms)
 		b->obj.status.last_scheduled_time = now_ms;
 		tb_condition_set(&b->obj.status.conditions, "Scheduled", "True", "Success",
 				 "Binding has been scheduled successfully.", now_ms);
-		b->changed = true;
+		tb_world_changed(w, b, true);
 		tb_sched_result_release(&r);
 	}
 	tb_strbuf_release(&sb);

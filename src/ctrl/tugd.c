@@ -149,7 +149,7 @@ static void on_cluster(struct tb_tugd *t, const struct tb_store_event *ev)
 		/* What ran there must go elsewhere. */
 		for (i = 0; i < w->bindings.n; i++)
 			if (targets(&w->bindings.v[i].obj, ev->obj->name))
-				w->bindings.v[i].need_schedule = true;
+				tb_world_need_schedule(w, &w->bindings.v[i], true);
 		return;
 	}
 	if (decode(&tb_cluster_schema, ev->obj, &c))
@@ -202,11 +202,12 @@ static void on_binding(struct tb_tugd *t, const struct tb_store_event *ev)
 	}
 	wb = &w->bindings.v[i - 1];
 	wb->rv = ev->rv;
-	wb->changed = false;
+	tb_world_changed(w, wb, false);
 	/* Karmada's rule: a binding is (re)scheduled when its generation moved
 	 * past the one the scheduler last observed. */
-	wb->need_schedule = wb->obj.spec.placement &&
-			    wb->obj.status.scheduler_observed_generation != wb->obj.metadata.generation;
+	tb_world_need_schedule(w, wb, wb->obj.spec.placement &&
+			       wb->obj.status.scheduler_observed_generation !=
+				       wb->obj.metadata.generation);
 }
 
 static void on_event(void *data, const struct tb_store_event *ev)
@@ -236,13 +237,13 @@ static void write_back(struct tb_tugd *t)
 	struct tb_world *w = &t->world;
 	json_t *obj;
 
-	for (size_t i = 0; i < w->bindings.n; i++) {
+	for (size_t i = 0; i < w->bindings.n && w->n_changed; i++) {
 		struct tb_wbinding *wb = &w->bindings.v[i];
 		uint64_t rv = 0;
 
 		if (!wb->changed)
 			continue;
-		wb->changed = false;
+		tb_world_changed(w, wb, false);
 		obj = tb_schema_encode(&tb_binding_schema, &wb->obj);
 		json_object_del(json_object_get(obj, "metadata"), "resourceVersion");
 		t->writing = true;

@@ -68,7 +68,7 @@ size_t tb_world_add_binding(struct tb_world *w, struct tb_binding *b, bool names
 	wb->namespaced = namespaced;
 	wb->policy = policy;
 	wb->tmpl = tmpl;
-	wb->need_schedule = true;
+	tb_world_need_schedule(w, wb, true);
 	return w->bindings.n++;
 }
 
@@ -89,8 +89,24 @@ void tb_world_remove_cluster(struct tb_world *w, size_t i)
 	w->snapshot_stale = true;
 }
 
+void tb_world_need_schedule(struct tb_world *w, struct tb_wbinding *b, bool on)
+{
+	if (b->need_schedule != on)
+		w->n_need_schedule += on ? 1 : (size_t)-1;
+	b->need_schedule = on;
+}
+
+void tb_world_changed(struct tb_world *w, struct tb_wbinding *b, bool on)
+{
+	if (b->changed != on)
+		w->n_changed += on ? 1 : (size_t)-1;
+	b->changed = on;
+}
+
 void tb_world_remove_binding(struct tb_world *w, size_t i)
 {
+	tb_world_need_schedule(w, &w->bindings.v[i], false);
+	tb_world_changed(w, &w->bindings.v[i], false);
 	binding_release(&w->bindings.v[i]);
 	w->bindings.v[i] = w->bindings.v[--w->bindings.n];
 }

@@ -63,6 +63,8 @@ struct tb_world {
 	bool outage;			/* mass-outage protection engaged */
 	int64_t outage_released_ms;	/* when it last released, 0 if never */
 	struct tb_ratelimit evict_rate;
+	size_t n_need_schedule;		/* bindings with need_schedule set */
+	size_t n_changed;		/* bindings with changed set */
 	bool snapshot_stale;		/* clusters changed since the snapshot */
 	struct tb_sched_snapshot snap;
 	const struct tb_cluster **snap_clusters;
@@ -80,6 +82,11 @@ size_t tb_world_add_binding(struct tb_world *w, struct tb_binding *b, bool names
 			    const struct tb_policy *policy, const json_t *tmpl);
 
 struct tb_wcluster *tb_world_cluster(struct tb_world *w, const char *name);
+/* A binding's need_schedule and changed flags are set through these, so the
+ * world counts them and a pass with nothing to do skips its scan. */
+void tb_world_need_schedule(struct tb_world *w, struct tb_wbinding *b, bool on);
+void tb_world_changed(struct tb_world *w, struct tb_wbinding *b, bool on);
+
 /* Removes by swapping the last entry into i (its index changes to i). */
 void tb_world_remove_cluster(struct tb_world *w, size_t i);
 void tb_world_remove_binding(struct tb_world *w, size_t i);
