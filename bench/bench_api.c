@@ -27,6 +27,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -112,9 +115,11 @@ static uint64_t rnd(struct bench *b)
 	return b->rng;
 }
 
-/* A ResourceBinding as Karmada's detector writes it, without spec.placement
- * so that tugd's scheduler leaves it alone: labels, owner, the resource,
- * replica requirements and the scheduled clusters. rv 0: no resourceVersion. */
+/* A ResourceBinding as the detector writes it: labels, owner, the resource,
+ * replica requirements, the policy's placement (static weights over three
+ * clusters, the default tolerations) and the scheduled clusters. tugd's
+ * scheduler places it again after every update that changes its replicas,
+ * as it would in production. rv 0: no resourceVersion. */
 static void make_binding(struct tb_strbuf *sb, const char *p, size_t i, uint64_t rv,
 			 unsigned replicas)
 {
@@ -137,13 +142,72 @@ static void make_binding(struct tb_strbuf *sb, const char *p, size_t i, uint64_t
 		"\"namespace\":\"default\",\"name\":\"%s%zu\","
 		"\"uid\":\"9a1b2c3d-0000-4000-8000-%012zx\",\"resourceVersion\":\"%zu\"},"
 		"\"replicas\":%u,\"replicaRequirements\":{\"resourceRequest\":{\"cpu\":\"500m\","
-		"\"memory\":\"256Mi\"}},\"clusters\":[{\"name\":\"member1\",\"replicas\":2},"
+		"\"memory\":\"256Mi\"}},"
+		"\"placement\":{\"clusterAffinity\":{\"clusterNames\":[\"member1\",\"member2\","
+		"\"member3\"]},\"clusterTolerations\":[{\"key\":\"cluster.karmada.io/not-ready\","
+		"\"operator\":\"Exists\",\"effect\":\"NoExecute\",\"tolerationSeconds\":300},"
+		"{\"key\":\"cluster.karmada.io/unreachable\",\"operator\":\"Exists\","
+		"\"effect\":\"NoExecute\",\"tolerationSeconds\":300}],"
+		"\"replicaScheduling\":{\"replicaSchedulingType\":\"Divided\","
+		"\"replicaDivisionPreference\":\"Weighted\",\"weightPreference\":"
+		"{\"staticWeightList\":[{\"targetCluster\":{\"clusterNames\":[\"member1\"]},"
+		"\"weight\":2},{\"targetCluster\":{\"clusterNames\":[\"member2\"]},\"weight\":1},"
+		"{\"targetCluster\":{\"clusterNames\":[\"member3\"]},\"weight\":1}]}}},"
+		"\"clusters\":[{\"name\":\"member1\",\"replicas\":2},"
 		"{\"name\":\"member2\",\"replicas\":2},{\"name\":\"member3\",\"replicas\":2}]}}",
 		p, i, p, i, i & 0xffff, i, p, i, i, rvs, p, i, i, i * 7 + 1, replicas);
 }
 
 /* The string value of the first "key":"..." in the first 2 KB of the body
  * (metadata comes first in tugd's replies, so this is metadata's field). */
+/* One blocking HTTP/1.0 POST (setup only); returns the status code or -1. */
+static int post_sync(const char *host, int port, const char *path, const char *body)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	char buf[512];
+	int fd, code = -1;
+	ssize_t n;
+	FILE *f;
+
+	if (inet_pton(AF_INET, host, &sa.sin_addr) != 1 ||
+	    (fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) || !(f = fdopen(fd, "r+"))) {
+		close(fd);
+		return -1;
+	}
+	fprintf(f, "POST %s HTTP/1.0\r\nHost: %s\r\nContent-Type: application/json\r\n"
+		"Content-Length: %zu\r\n\r\n%s", path, host, strlen(body), body);
+	fflush(f);
+	if ((n = (ssize_t)fread(buf, 1, sizeof(buf) - 1, f)) > 0) {
+		buf[n] = '\0';
+		sscanf(buf, "HTTP/%*s %d", &code);
+	}
+	fclose(f);
+	return code;
+}
+
+/* The three member clusters the bindings' placement names. */
+static bool create_clusters(const struct bench *b)
+{
+	char body[512];
+	int code;
+
+	for (int i = 1; i <= 3; i++) {
+		snprintf(body, sizeof(body), "{\"apiVersion\":\"cluster.karmada.io/v1alpha1\","
+			 "\"kind\":\"Cluster\",\"metadata\":{\"name\":\"member%d\"},"
+			 "\"spec\":{\"syncMode\":\"Push\",\"apiEndpoint\":"
+			 "\"https://10.0.0.%d:6443\"}}", i, 10 + i);
+		code = post_sync(b->host, b->port, "/apis/cluster.karmada.io/v1alpha1/clusters",
+				 body);
+		if (code != 201 && code != 409) {
+			fprintf(stderr, "bench_api: creating cluster member%d: HTTP %d\n", i, code);
+			return false;
+		}
+	}
+	return true;
+}
+
 static bool body_field(struct evbuffer *in, const char *key, char *out, size_t outsz)
 {
 	size_t len = evbuffer_get_length(in), klen = strlen(key), vlen;
@@ -199,8 +263,9 @@ static void issue(struct bench *b, struct conn *c, enum op op, uint64_t t0)
 		if (op == OP_GET)
 			break;
 		b->objs[r->obj].busy = true;
-		make_binding(&body, b->prefix, r->obj, b->objs[r->obj].rv,
-			     7 + b->objs[r->obj].gen++ % 8);
+		/* Unconditional (no resourceVersion): the scheduler writes the
+		 * binding after each update, so a remembered one would be stale. */
+		make_binding(&body, b->prefix, r->obj, 0, 7 + b->objs[r->obj].gen++ % 8);
 		method = EVHTTP_REQ_PUT;
 		break;
 	default:
@@ -633,6 +698,8 @@ int main(int argc, char **argv)
 	b.pages[b.npages++] = tb_strdup("");
 
 	/* 1. Preload, memory and disk. */
+	if (!create_clusters(&b))
+		goto out;
 	rss0 = vmrss(pid);
 	if (!run(&b, OP_CREATE, MODE_PRELOAD, 0, 0, max_conns))
 		goto out;

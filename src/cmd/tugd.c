@@ -67,7 +67,7 @@ static void usage(FILE *f, const struct tb_failover_config *cfg)
 "  --listen ADDR:PORT    API address (default " DEFAULT_LISTEN "; port 0 picks one)\n"
 "  --sync normal|full    normal: a write survives a crash of tugd (default);\n"
 "                        full: also a power loss (fsync per write, slower)\n"
-"  --watch-history N     changes kept for watches to resume from (default 100000)\n"
+"  --watch-history N     changes kept for watches to resume from (default 10000)\n"
 "  --log-level LEVEL     debug, info (default), warn, error\n"
 "  --profile NAME        failover profile: karmada (Karmada's defaults) or fast\n"
 "\n"
@@ -275,7 +275,7 @@ static void on_signal(evutil_socket_t sig, short what, void *data)
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .data = DEFAULT_DATA, .sync = TB_SYNC_NORMAL, .history = 100000 };
+	struct opts o = { .data = DEFAULT_DATA, .sync = TB_SYNC_NORMAL, .history = 10000 };
 	struct tb_server_opts so = { .defaults = TB_POLICY_DEFAULTS_INIT, .now_ms = wall_ms };
 	struct tb_store_opts sto;
 	struct tb_err err = TB_ERR_INIT;

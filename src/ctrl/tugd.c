@@ -97,128 +97,15 @@ int tb__tugd_delete(struct tb_tugd *t, const char *res, const char *ns, const ch
 	return rc;
 }
 
-/* ---- the world mirror ---------------------------------------------------------------- */
-
-static size_t cluster_index(struct tb_world *w, const char *name)
-{
-	for (size_t i = 0; i < w->clusters.n; i++)
-		if (!strcmp(w->clusters.v[i].obj.metadata.name, name))
-			return i;
-	return SIZE_MAX;
-}
-
-static bool targets(const struct tb_binding *b, const char *cluster)
-{
-	for (size_t i = 0; i < b->spec.clusters.n; i++)
-		if (!strcmp(b->spec.clusters.v[i].name, cluster))
-			return true;
-	return false;
-}
-
-static int decode(const struct tb_schema *s, const struct tb_store_obj *o, void *out)
-{
-	struct tb_decode_opts opts = { .allow_unknown = true };
-	struct tb_errs errs = TB_ERRS_INIT;
-	struct tb_path p = TB_PATH_INIT;
-	json_t *j = json_loadb(o->json, o->len, 0, NULL);
-	int rc;
-
-	memset(out, 0, s->size);
-	rc = tb_schema_decode(s, j, out, &p, &errs, &opts);
-	if (rc) {
-		tb_warn("controller: %s %s/%s does not decode (%s%s): ignored", o->res, o->ns,
-			o->name, errs.n ? errs.v[0].field : "", errs.n ? " ..." : "");
-		tb_schema_release(s, out);
-	}
-	tb_errs_release(&errs);
-	json_decref(j);
-	return rc;
-}
-
-static void on_cluster(struct tb_tugd *t, const struct tb_store_event *ev)
-{
-	struct tb_world *w = &t->world;
-	size_t i = cluster_index(w, ev->obj->name);
-	struct tb_cluster c;
-
-	t->exec_ns_checked = false;
-	if (ev->type == TB_EV_DELETED) {
-		if (i == SIZE_MAX)
-			return;
-		tb_world_remove_cluster(w, i);
-		/* What ran there must go elsewhere. */
-		for (i = 0; i < w->bindings.n; i++)
-			if (targets(&w->bindings.v[i].obj, ev->obj->name))
-				tb_world_need_schedule(w, &w->bindings.v[i], true);
-		return;
-	}
-	if (decode(&tb_cluster_schema, ev->obj, &c))
-		return;
-	if (i == SIZE_MAX) {
-		tb_world_add_cluster(w, &c, t->now_ms());
-		return;
-	}
-	tb_schema_release(&tb_cluster_schema, &w->clusters.v[i].obj);
-	w->clusters.v[i].obj = c;
-	w->snapshot_stale = true;
-}
-
-static void on_binding(struct tb_tugd *t, const struct tb_store_event *ev)
-{
-	struct tb_world *w = &t->world;
-	struct tb_wbinding *wb;
-	struct tb_binding b;
-	char key[520];
-	size_t i;
-
-	tb__tugd_binding_key(ev->obj->ns, ev->obj->name, key, sizeof(key));
-	tb_queue_add(&t->dirty_bindings, key);
-	i = (size_t)(uintptr_t)tb_hmap_get(&t->bindex, key);
-	if (ev->type == TB_EV_DELETED) {
-		if (!i)
-			return;
-		tb_hmap_del(&t->bindex, key);
-		tb_world_remove_binding(w, i - 1);
-		if (i - 1 < w->bindings.n) {	/* the last one moved into the hole */
-			wb = &w->bindings.v[i - 1];
-			tb__tugd_binding_key(wb->obj.metadata.namespace_, wb->obj.metadata.name, key,
-					     sizeof(key));
-			tb_hmap_put(&t->bindex, key, (void *)(uintptr_t)i);
-		}
-		return;
-	}
-	if (t->writing && i) {
-		w->bindings.v[i - 1].rv = ev->rv;	/* our own write-back */
-		return;
-	}
-	if (decode(&tb_binding_schema, ev->obj, &b))
-		return;
-	if (!i) {
-		i = tb_world_add_binding(w, &b, ev->obj->ns[0] != '\0', NULL, NULL) + 1;
-		tb_hmap_put(&t->bindex, key, (void *)(uintptr_t)i);
-	} else {
-		tb_schema_release(&tb_binding_schema, &w->bindings.v[i - 1].obj);
-		w->bindings.v[i - 1].obj = b;
-	}
-	wb = &w->bindings.v[i - 1];
-	wb->rv = ev->rv;
-	tb_world_changed(w, wb, false);
-	/* Karmada's rule: a binding is (re)scheduled when its generation moved
-	 * past the one the scheduler last observed. */
-	tb_world_need_schedule(w, wb, wb->obj.spec.placement &&
-			       wb->obj.status.scheduler_observed_generation !=
-				       wb->obj.metadata.generation);
-}
-
 static void on_event(void *data, const struct tb_store_event *ev)
 {
 	struct tb_tugd *t = data;
 	const char *res = ev->obj->res;
 
 	if (!strcmp(res, RES_CLUSTERS))
-		on_cluster(t, ev);
+		tb__mirror_on_cluster(t, ev);
 	else if (!strcmp(res, RES_RB) || !strcmp(res, RES_CRB))
-		on_binding(t, ev);
+		tb__mirror_on_binding(t, ev);
 	else if (!strcmp(res, RES_WORKS))
 		tb__works_on_event(t, ev);
 	else if (!strcmp(res, RES_NAMESPACES) && !strncmp(ev->obj->name, TB_EXEC_NS_PREFIX,
@@ -226,33 +113,6 @@ static void on_event(void *data, const struct tb_store_event *ev)
 		t->exec_ns_checked = false;
 	tb__detector_on_event(t, ev);
 	tb__tugd_kick(t);
-}
-
-/* Writes back what the scheduler (and later the failover controllers) changed. */
-static void write_back(struct tb_tugd *t)
-{
-	const struct tb_kind *rb = tb_kind_find("work.karmada.io/v1alpha2", "ResourceBinding");
-	const struct tb_kind *crb = tb_kind_find("work.karmada.io/v1alpha2",
-						 "ClusterResourceBinding");
-	struct tb_world *w = &t->world;
-	json_t *obj;
-
-	for (size_t i = 0; i < w->bindings.n && w->n_changed; i++) {
-		struct tb_wbinding *wb = &w->bindings.v[i];
-		uint64_t rv = 0;
-
-		if (!wb->changed)
-			continue;
-		tb_world_changed(w, wb, false);
-		obj = tb_schema_encode(&tb_binding_schema, &wb->obj);
-		json_object_del(json_object_get(obj, "metadata"), "resourceVersion");
-		t->writing = true;
-		if (!tb__tugd_put(t, wb->namespaced ? rb : crb, wb->namespaced ? RES_RB : RES_CRB,
-				  obj, false, &rv))
-			wb->rv = rv;
-		t->writing = false;
-		json_decref(obj);
-	}
 }
 
 /* ---- execution namespaces ---------------------------------------------------------------- */
@@ -300,7 +160,7 @@ static void sync_exec_namespaces(struct tb_tugd *t)
 		struct names works = { { NULL, 0 } };
 
 		if (strncmp(ns, TB_EXEC_NS_PREFIX, strlen(TB_EXEC_NS_PREFIX)) ||
-		    cluster_index(&t->world, ns + strlen(TB_EXEC_NS_PREFIX)) != SIZE_MAX)
+		    tb_world_cluster(&t->world, ns + strlen(TB_EXEC_NS_PREFIX)))
 			continue;
 		tb_store_list(t->store, RES_WORKS, ns, NULL, NULL, collect_name, &works);
 		for (k = 0; k < works.v.n; k++)
@@ -328,7 +188,7 @@ static void reconcile(evutil_socket_t fd, short what, void *data)
 		sync_exec_namespaces(t);
 	left += tb__detector_run(t, TUGD_BATCH);
 	tb_ctrl_schedule(&t->world, t->now_ms());
-	write_back(t);
+	tb__mirror_write_back(t);
 	left += tb__works_run(t, TUGD_BATCH);
 	if (left)
 		tb__tugd_kick(t);
@@ -420,7 +280,6 @@ void tb_tugd_free(struct tb_tugd *t)
 	tb__detector_release(t);
 	tb__works_release(t);
 	tb_queue_release(&t->dirty_bindings);
-	tb_hmap_release(&t->bindex);
-	tb_world_release(&t->world);
+	tb__mirror_release(t);
 	tb_free(t);
 }

@@ -24,7 +24,13 @@
  * of objects are reconciled; the rest waits for the next turn. */
 #define TUGD_BATCH 1000
 
-struct tb_dpolicy;	/* detector.c */
+struct tb_dpolicy;	/* mirror.c: the world kept in step with the store, and written back. */
+void tb__mirror_on_cluster(struct tb_tugd *t, const struct tb_store_event *ev);
+void tb__mirror_on_binding(struct tb_tugd *t, const struct tb_store_event *ev);
+void tb__mirror_write_back(struct tb_tugd *t);
+void tb__mirror_release(struct tb_tugd *t);
+
+/* detector.c */
 
 struct tb_tugd {
 	struct event_base *base;
@@ -39,6 +45,7 @@ struct tb_tugd {
 	 * cluster and binding, typed, mirrored from the store. */
 	struct tb_world world;
 	struct tb_hmap bindex;		/* binding key -> index + 1 in world.bindings */
+	struct tb_hmap placements;	/* placement JSON -> one shared typed copy */
 	bool writing;			/* the store event is our own write-back */
 
 	/* Resource detector. */
@@ -68,6 +75,12 @@ void tb__tugd_kick(struct tb_tugd *t);
 int tb__tugd_put(struct tb_tugd *t, const struct tb_kind *k, const char *res, json_t *obj,
 		 bool keep_status, uint64_t *ret_rv);
 int tb__tugd_delete(struct tb_tugd *t, const char *res, const char *ns, const char *name);
+
+/* mirror.c: the world kept in step with the store, and written back. */
+void tb__mirror_on_cluster(struct tb_tugd *t, const struct tb_store_event *ev);
+void tb__mirror_on_binding(struct tb_tugd *t, const struct tb_store_event *ev);
+void tb__mirror_write_back(struct tb_tugd *t);
+void tb__mirror_release(struct tb_tugd *t);
 
 /* detector.c */
 void tb__detector_init(struct tb_tugd *t);

@@ -45,7 +45,7 @@ size_t tb_world_add_cluster(struct tb_world *w, struct tb_cluster *c, int64_t no
 {
 	struct tb_wcluster *wc;
 
-	w->clusters.v = tb_realloc(w->clusters.v, (w->clusters.n + 1) * sizeof(*w->clusters.v));
+	TB_GROW(w->clusters.v, w->clusters_alloc, w->clusters.n + 1);
 	wc = &w->clusters.v[w->clusters.n];
 	memset(wc, 0, sizeof(*wc));
 	wc->obj = *c;
@@ -60,7 +60,8 @@ size_t tb_world_add_binding(struct tb_world *w, struct tb_binding *b, bool names
 {
 	struct tb_wbinding *wb;
 
-	w->bindings.v = tb_realloc(w->bindings.v, (w->bindings.n + 1) * sizeof(*w->bindings.v));
+	/* Geometric growth: hundreds of thousands of bindings arrive one by one. */
+	TB_GROW(w->bindings.v, w->bindings_alloc, w->bindings.n + 1);
 	wb = &w->bindings.v[w->bindings.n];
 	memset(wb, 0, sizeof(*wb));
 	wb->obj = *b;

@@ -39,6 +39,7 @@ struct tb_wbinding {
 	bool need_schedule;
 	bool changed;			/* obj changed since it was last written (tugd) */
 	uint64_t rv;			/* resourceVersion obj was read or written at (tugd) */
+	void *shared_placement;		/* tugd: the shared entry obj's placement is */
 	char *unschedulable;		/* the last scheduling failure, or NULL */
 	TB_VEC(struct tb_wpending) pending;
 };
@@ -58,7 +59,9 @@ typedef void (*tb_event_fn)(void *ctx, int64_t now_ms, const char *kind, const c
 struct tb_world {
 	struct tb_failover_config cfg;
 	TB_VEC(struct tb_wcluster) clusters;
+	size_t clusters_alloc;
 	TB_VEC(struct tb_wbinding) bindings;
+	size_t bindings_alloc;
 	TB_VEC(const struct tb_taint_policy *) taint_policies;	/* borrowed, by creation */
 	bool outage;			/* mass-outage protection engaged */
 	int64_t outage_released_ms;	/* when it last released, 0 if never */

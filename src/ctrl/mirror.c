@@ -1,0 +1,317 @@
+/* The world mirror: every Cluster and binding of the store, typed, for the
+ * scheduler and the failover controllers, and the write-back of what they
+ * change.
+ *
+ * Memory matters here (a copy per binding, hundreds of thousands of them), so
+ * the copy holds only what the controllers read: no labels, annotations,
+ * owner references or managed fields, only the readiness fields of each
+ * member's reported status, and one shared placement for all the bindings of
+ * a policy (they all carry the same one). The write-back therefore patches
+ * the fields the controllers own into the stored object instead of
+ * replacing it: spec.clusters, spec.gracefulEvictionTasks and the scheduling
+ * status. */
+#include "ctrl/tugd_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "lib/log.h"
+#include "lib/mem.h"
+
+/* A placement shared by the bindings that carry the same one. */
+struct shared_placement {
+	struct tb_placement *p;
+	size_t refs;
+	char *key;		/* its canonical JSON, the key in t->placements */
+};
+
+static bool targets(const struct tb_binding *b, const char *cluster)
+{
+	for (size_t i = 0; i < b->spec.clusters.n; i++)
+		if (!strcmp(b->spec.clusters.v[i].name, cluster))
+			return true;
+	return false;
+}
+
+static int decode_json(const struct tb_schema *s, const struct tb_store_obj *o, json_t *j,
+		       void *out)
+{
+	struct tb_decode_opts opts = { .allow_unknown = true };
+	struct tb_errs errs = TB_ERRS_INIT;
+	struct tb_path p = TB_PATH_INIT;
+	int rc;
+
+	memset(out, 0, s->size);
+	rc = tb_schema_decode(s, j, out, &p, &errs, &opts);
+	if (rc) {
+		tb_warn("controller: %s %s/%s does not decode (%s%s): ignored", o->res, o->ns,
+			o->name, errs.n ? errs.v[0].field : "", errs.n ? " ..." : "");
+		tb_schema_release(s, out);
+	}
+	tb_errs_release(&errs);
+	return rc;
+}
+
+void tb__mirror_on_cluster(struct tb_tugd *t, const struct tb_store_event *ev)
+{
+	struct tb_world *w = &t->world;
+	struct tb_wcluster *wc = tb_world_cluster(w, ev->obj->name);
+	struct tb_cluster c;
+	json_t *j;
+	int rc;
+
+	t->exec_ns_checked = false;
+	if (ev->type == TB_EV_DELETED) {
+		if (!wc)
+			return;
+		tb_world_remove_cluster(w, (size_t)(wc - w->clusters.v));
+		/* What ran there must go elsewhere. */
+		for (size_t i = 0; i < w->bindings.n; i++)
+			if (targets(&w->bindings.v[i].obj, ev->obj->name))
+				tb_world_need_schedule(w, &w->bindings.v[i], true);
+		return;
+	}
+	j = json_loadb(ev->obj->json, ev->obj->len, 0, NULL);
+	rc = decode_json(&tb_cluster_schema, ev->obj, j, &c);
+	json_decref(j);
+	if (rc)
+		return;
+	if (!wc) {
+		tb_world_add_cluster(w, &c, t->now_ms());
+		return;
+	}
+	tb_schema_release(&tb_cluster_schema, &wc->obj);
+	wc->obj = c;
+	w->snapshot_stale = true;
+}
+
+/* ---- the lean copy ---------------------------------------------------------------------- */
+
+/* What the controllers never read. */
+static void strip(json_t *j)
+{
+	static const char *const meta_drop[] = {
+		"labels", "annotations", "ownerReferences", "managedFields", "finalizers",
+		"creationTimestamp", "resourceVersion", NULL
+	};
+	/* Of a member's status, the readiness the eviction assessment reads. */
+	static const char *const status_keep[] = {
+		"replicas", "readyReplicas", "availableReplicas", "updatedReplicas",
+		"observedGeneration", "ready", "active", "succeeded", "failed", NULL
+	};
+	json_t *md = json_object_get(j, "metadata"), *agg, *item, *st, *v;
+	const char *key;
+	void *tmp;
+	size_t i, k;
+
+	for (i = 0; meta_drop[i]; i++)
+		json_object_del(md, meta_drop[i]);
+	agg = json_object_get(json_object_get(j, "status"), "aggregatedStatus");
+	json_array_foreach(agg, i, item) {
+		st = json_object_get(item, "status");
+		json_object_foreach_safe(st, tmp, key, v) {
+			for (k = 0; status_keep[k] && strcmp(status_keep[k], key); k++)
+				;
+			if (!status_keep[k])
+				json_object_del(st, key);
+		}
+	}
+}
+
+static struct shared_placement *placement_get(struct tb_tugd *t, const struct tb_store_obj *o,
+					      const json_t *pj)
+{
+	struct shared_placement *sp;
+	char *key = json_dumps(pj, JSON_COMPACT | JSON_SORT_KEYS);
+
+	sp = tb_hmap_get(&t->placements, key);
+	if (!sp) {
+		sp = tb_calloc(1, sizeof(*sp));
+		sp->p = tb_schema_new(&tb_placement_schema);
+		if (decode_json(&tb_placement_schema, o, (json_t *)pj, sp->p)) {
+			tb_free(sp->p);
+			tb_free(sp);
+			free(key);
+			return NULL;
+		}
+		sp->key = tb_strdup(key);
+		tb_hmap_put(&t->placements, key, sp);
+	}
+	sp->refs++;
+	free(key);
+	return sp;
+}
+
+static void placement_put(struct tb_tugd *t, struct tb_wbinding *wb)
+{
+	struct shared_placement *sp = wb->shared_placement;
+
+	wb->obj.spec.placement = NULL;	/* not the binding's to free */
+	wb->shared_placement = NULL;
+	if (sp && !--sp->refs) {
+		tb_hmap_del(&t->placements, sp->key);
+		tb_schema_free(&tb_placement_schema, sp->p);
+		tb_free(sp->key);
+		tb_free(sp);
+	}
+}
+
+/* The lean copy of a binding: decoded without what strip() drops, with the
+ * shared placement. */
+static int lean_decode(struct tb_tugd *t, const struct tb_store_obj *o, struct tb_binding *b,
+		       struct shared_placement **ret_sp)
+{
+	json_t *j = json_loadb(o->json, o->len, 0, NULL);
+	json_t *pj = json_incref(json_object_get(json_object_get(j, "spec"), "placement"));
+	int rc;
+
+	*ret_sp = NULL;
+	strip(j);
+	json_object_del(json_object_get(j, "spec"), "placement");
+	rc = decode_json(&tb_binding_schema, o, j, b);
+	if (!rc && pj) {
+		*ret_sp = placement_get(t, o, pj);
+		if (!*ret_sp) {
+			tb_schema_release(&tb_binding_schema, b);
+			rc = -TB_EINVAL;
+		} else {
+			b->spec.placement = (*ret_sp)->p;
+		}
+	}
+	json_decref(pj);
+	json_decref(j);
+	return rc;
+}
+
+/* ---- binding events ------------------------------------------------------------------------ */
+
+static void remove_binding(struct tb_tugd *t, const char *key, size_t i)
+{
+	struct tb_world *w = &t->world;
+	struct tb_wbinding *wb;
+	char moved[520];
+
+	tb_hmap_del(&t->bindex, key);
+	placement_put(t, &w->bindings.v[i]);
+	tb_world_remove_binding(w, i);
+	if (i < w->bindings.n) {	/* the last one moved into the hole */
+		wb = &w->bindings.v[i];
+		tb__tugd_binding_key(wb->obj.metadata.namespace_, wb->obj.metadata.name, moved,
+				     sizeof(moved));
+		tb_hmap_put(&t->bindex, moved, (void *)(uintptr_t)(i + 1));
+	}
+}
+
+void tb__mirror_on_binding(struct tb_tugd *t, const struct tb_store_event *ev)
+{
+	struct tb_world *w = &t->world;
+	struct tb_wbinding *wb;
+	struct tb_binding b;
+	struct shared_placement *sp;
+	char key[520];
+	size_t i;
+
+	tb__tugd_binding_key(ev->obj->ns, ev->obj->name, key, sizeof(key));
+	tb_queue_add(&t->dirty_bindings, key);
+	i = (size_t)(uintptr_t)tb_hmap_get(&t->bindex, key);
+	if (ev->type == TB_EV_DELETED) {
+		if (i)
+			remove_binding(t, key, i - 1);
+		return;
+	}
+	if (t->writing && i) {
+		w->bindings.v[i - 1].rv = ev->rv;	/* our own write-back */
+		return;
+	}
+	if (lean_decode(t, ev->obj, &b, &sp))
+		return;
+	if (!i) {
+		i = tb_world_add_binding(w, &b, ev->obj->ns[0] != '\0', NULL, NULL) + 1;
+		tb_hmap_put(&t->bindex, key, (void *)(uintptr_t)i);
+	} else {
+		placement_put(t, &w->bindings.v[i - 1]);
+		tb_schema_release(&tb_binding_schema, &w->bindings.v[i - 1].obj);
+		w->bindings.v[i - 1].obj = b;
+	}
+	wb = &w->bindings.v[i - 1];
+	wb->shared_placement = sp;
+	wb->rv = ev->rv;
+	tb_world_changed(w, wb, false);
+	/* Karmada's rule: a binding is (re)scheduled when its generation moved
+	 * past the one the scheduler last observed. */
+	tb_world_need_schedule(w, wb, wb->obj.spec.placement &&
+			       wb->obj.status.scheduler_observed_generation !=
+				       wb->obj.metadata.generation);
+}
+
+/* ---- write-back ------------------------------------------------------------------------------- */
+
+static void set_or_del(json_t *dst, const char *key, json_t *src)
+{
+	json_t *v = json_object_get(src, key);
+
+	if (v)
+		json_object_set(dst, key, v);
+	else
+		json_object_del(dst, key);
+}
+
+/* The controllers' fields of wb, patched into the stored object. */
+static void write_one(struct tb_tugd *t, struct tb_wbinding *wb)
+{
+	const struct tb_kind *k = tb_kind_find("work.karmada.io/v1alpha2", wb->namespaced ?
+					       "ResourceBinding" : "ClusterResourceBinding");
+	const char *res = wb->namespaced ? RES_RB : RES_CRB;
+	const struct tb_store_obj *o = tb_store_get(t->store, res,
+						    wb->obj.metadata.namespace_ ?
+						    wb->obj.metadata.namespace_ : "",
+						    wb->obj.metadata.name);
+	json_t *cur, *enc, *spec, *status;
+	uint64_t rv = 0;
+
+	if (!o)
+		return;
+	cur = json_loadb(o->json, o->len, 0, NULL);
+	enc = tb_schema_encode(&tb_binding_schema, &wb->obj);
+	spec = json_object_get(cur, "spec");
+	set_or_del(spec, "clusters", json_object_get(enc, "spec"));
+	set_or_del(spec, "gracefulEvictionTasks", json_object_get(enc, "spec"));
+	status = json_object_get(cur, "status");
+	if (!json_is_object(status)) {
+		status = json_object();
+		json_object_set_new(cur, "status", status);
+	}
+	set_or_del(status, "schedulerObservedGeneration", json_object_get(enc, "status"));
+	set_or_del(status, "lastScheduledTime", json_object_get(enc, "status"));
+	set_or_del(status, "conditions", json_object_get(enc, "status"));
+	json_object_del(json_object_get(cur, "metadata"), "resourceVersion");
+	t->writing = true;
+	if (!tb__tugd_put(t, k, res, cur, false, &rv))
+		wb->rv = rv;
+	t->writing = false;
+	json_decref(enc);
+	json_decref(cur);
+}
+
+void tb__mirror_write_back(struct tb_tugd *t)
+{
+	struct tb_world *w = &t->world;
+
+	for (size_t i = 0; i < w->bindings.n && w->n_changed; i++) {
+		struct tb_wbinding *wb = &w->bindings.v[i];
+
+		if (!wb->changed)
+			continue;
+		tb_world_changed(w, wb, false);
+		write_one(t, wb);
+	}
+}
+
+void tb__mirror_release(struct tb_tugd *t)
+{
+	for (size_t i = 0; i < t->world.bindings.n; i++)
+		placement_put(t, &t->world.bindings.v[i]);
+	tb_hmap_release(&t->placements);
+	tb_hmap_release(&t->bindex);
+	tb_world_release(&t->world);
+}
