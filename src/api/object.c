@@ -244,9 +244,11 @@ void tb_object_default(struct tb_object *o, const struct tb_policy_defaults *d, 
 
 	if (o->typed && o->kind->default_fn) {
 		o->kind->default_fn(o->typed, o->kind, d, now_ms);
-	} else if (o->json && o->kind->namespaced && d->namespace_) {
+	} else if (o->json) {
+		tb_template_default(o->json);
 		md = json_object_get(o->json, "metadata");
-		if (json_is_object(md) && !json_is_string(json_object_get(md, "namespace")))
+		if (o->kind->namespaced && d->namespace_ && json_is_object(md) &&
+		    !json_is_string(json_object_get(md, "namespace")))
 			json_object_set_new(md, "namespace", json_string(d->namespace_));
 	}
 }

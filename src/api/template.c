@@ -1,9 +1,12 @@
-/* Typed reads from unstructured resource templates. Never modifies the JSON
- * and never trusts it: every field is type-checked before use. */
+/* Typed reads from unstructured resource templates, and the one change the
+ * API server makes to them (tb_template_default). Never trusts the JSON:
+ * every field is type-checked before use. */
 #include "api/template.h"
 #include "api/meta.h"
 #include "api/names.h"
+#include "lib/base64.h"
 #include "lib/mem.h"
+#include "lib/strbuf.h"
 
 #include <string.h>
 
@@ -286,4 +289,31 @@ void tb_template_validate(const json_t *obj, bool namespaced, struct tb_errs *e)
 		tb_path_field(&p, "overhead");
 		check_quantities(json_object_get(ps, "overhead"), &p, e);
 	}
+}
+
+void tb_template_default(json_t *obj)
+{
+	struct tb_strbuf b64 = TB_STRBUF_INIT;
+	json_t *sd = json_object_get(obj, "stringData"), *data, *v;
+	const char *kind = json_string_value(json_object_get(obj, "kind")), *key;
+	void *tmp;
+
+	if (!kind || strcmp(kind, "Secret") || !json_is_object(sd))
+		return;
+	data = json_object_get(obj, "data");
+	if (!json_is_object(data)) {
+		data = json_object();
+		json_object_set_new(obj, "data", data);
+	}
+	json_object_foreach_safe(sd, tmp, key, v) {
+		if (!json_is_string(v))
+			continue;	/* validation names it */
+		tb_strbuf_reset(&b64);
+		tb_base64_encode(&b64, json_string_value(v), json_string_length(v), false);
+		json_object_set_new(data, key, json_string(b64.buf ? b64.buf : ""));
+		json_object_del(sd, key);
+	}
+	if (!json_object_size(sd))
+		json_object_del(obj, "stringData");
+	tb_strbuf_release(&b64);
 }

@@ -18,6 +18,11 @@ enum tb_wl_health {
 
 const char *tb_health_name(enum tb_wl_health h);
 
+/* What kube-apiserver does to a template before storing it: a Secret's
+ * stringData is folded into data, base64-encoded (stringData wins on a
+ * shared key), and dropped. */
+void tb_template_default(json_t *obj);
+
 /* True for kinds with replicas (Deployment, Job). */
 bool tb_template_is_workload(const json_t *obj);
 
