@@ -37,18 +37,12 @@ struct oa {
 };
 
 static const char *const apiversion_doc =
-	"APIVersion defines the versioned schema of this representation of an object. "
-	"Servers should convert recognized schemas to the latest internal value, and may "
-	"reject unrecognized values. More info: https://git.k8s.io/community/contributors/"
-	"devel/sig-architecture/api-conventions.md#resources";
+	"The group and version of the object's schema, e.g. policy.karmada.io/v1alpha1.";
 static const char *const kind_doc =
-	"Kind is a string value representing the REST resource this object represents. "
-	"Servers may infer this from the endpoint the client submits requests to. Cannot "
-	"be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/"
-	"devel/sig-architecture/api-conventions.md#types-kinds";
+	"The object's type, e.g. PropagationPolicy; fixed by the URL it is sent to.";
 static const char *const metadata_doc =
-	"Standard object's metadata. More info: https://git.k8s.io/community/contributors/"
-	"devel/sig-architecture/api-conventions.md#metadata";
+	"Name, namespace, labels, annotations and the fields the server sets (uid, "
+	"resourceVersion, generation, creationTimestamp).";
 
 /* ---- schema names -------------------------------------------------------------------- */
 
@@ -321,40 +315,37 @@ static void add_kind_schemas(struct oa *o, const struct tb_kind *k, char *name, 
 static const struct qparam {
 	const char *name, *type, *doc;
 } qparams[] = {
-	{ "allowWatchBookmarks", "boolean", "allowWatchBookmarks requests watch events with "
-	  "type \"BOOKMARK\". Servers may ignore it." },
-	{ "continue", "string", "The continue option should be set when retrieving more results "
-	  "from the server, with the value of metadata.continue of the previous list." },
-	{ "dryRun", "string", "When present, indicates that modifications should not be "
-	  "persisted. Valid values are: All." },
-	{ "fieldManager", "string", "fieldManager is a name associated with the actor or entity "
-	  "that is making these changes." },
-	{ "fieldSelector", "string", "A selector to restrict the list of returned objects by "
-	  "their fields (metadata.name, metadata.namespace). Defaults to everything." },
-	{ "fieldValidation", "string", "fieldValidation instructs the server on how to handle "
-	  "objects in the request containing unknown or duplicate fields. Valid values are: "
-	  "Ignore, Warn and Strict (the default)." },
-	{ "force", "boolean", "Force is going to \"force\" Apply requests: the user re-acquires "
-	  "conflicting fields owned by other managers." },
-	{ "gracePeriodSeconds", "integer", "The duration in seconds before the object should be "
-	  "deleted." },
-	{ "labelSelector", "string", "A selector to restrict the list of returned objects by "
-	  "their labels. Defaults to everything." },
-	{ "limit", "integer", "limit is a maximum number of responses to return for a list call; "
-	  "metadata.continue then fetches the rest." },
+	{ "allowWatchBookmarks", "boolean", "Ask for BOOKMARK events in a watch (tugd sends "
+	  "none)." },
+	{ "continue", "string", "Resume a paged list: the metadata.continue of the previous "
+	  "page." },
+	{ "dryRun", "string", "All: check and answer as if written, but store nothing." },
+	{ "fieldManager", "string", "Who makes the change (recorded by kube-apiserver; "
+	  "accepted and ignored by tugd)." },
+	{ "fieldSelector", "string", "Only objects whose metadata.name or metadata.namespace "
+	  "match (=, ==, !=)." },
+	{ "fieldValidation", "string", "Unknown fields in the body: Strict and Warn reject "
+	  "them, Ignore drops them." },
+	{ "force", "boolean", "Server-side apply: take over fields other managers own "
+	  "(accepted; tugd does not track ownership)." },
+	{ "gracePeriodSeconds", "integer", "Seconds before a deleted object goes (accepted; "
+	  "deletion is immediate)." },
+	{ "labelSelector", "string", "Only objects whose labels match, in kubectl's selector "
+	  "syntax." },
+	{ "limit", "integer", "At most this many objects per page; metadata.continue fetches "
+	  "the next one." },
 	{ "orphanDependents", "boolean", "Deprecated: use propagationPolicy." },
-	{ "pretty", "string", "If 'true', then the output is pretty printed." },
-	{ "propagationPolicy", "string", "Whether and how garbage collection will be performed: "
-	  "Orphan, Background or Foreground." },
-	{ "resourceVersion", "string", "resourceVersion sets a constraint on what resource "
-	  "versions a request may be served from; for a watch, the version to start after." },
-	{ "resourceVersionMatch", "string", "resourceVersionMatch determines how resourceVersion "
-	  "is applied to list calls." },
-	{ "sendInitialEvents", "boolean", "With watch, start the stream with synthetic ADDED "
-	  "events for the current objects." },
-	{ "timeoutSeconds", "integer", "Timeout for the list/watch call." },
-	{ "watch", "boolean", "Watch for changes to the described resources and return them as a "
-	  "stream of add, update, and remove notifications." },
+	{ "pretty", "string", "Accepted and ignored." },
+	{ "propagationPolicy", "string", "What happens to dependents: Orphan, Background or "
+	  "Foreground (accepted)." },
+	{ "resourceVersion", "string", "For a watch, the version after which to send changes; "
+	  "empty or 0 starts with the current objects." },
+	{ "resourceVersionMatch", "string", "How resourceVersion applies to a list "
+	  "(accepted)." },
+	{ "sendInitialEvents", "boolean", "With watch: start with ADDED events for the current "
+	  "objects." },
+	{ "timeoutSeconds", "integer", "End a watch after this many seconds." },
+	{ "watch", "boolean", "Stream changes (ADDED, MODIFIED, DELETED) instead of listing." },
 	{ NULL, NULL, NULL }
 };
 
@@ -525,8 +516,8 @@ static void add_common_schemas(json_t *schemas)
 {
 	json_object_set_new(schemas, META "ListMeta", json_pack(
 		"{s:s, s:s, s:{s:{s:s}, s:{s:s, s:s}, s:{s:s}, s:{s:s}}}",
-		"type", "object", "description", "ListMeta describes metadata that synthetic "
-		"resources must have, including lists.", "properties",
+		"type", "object", "description", "A list's metadata: its resourceVersion and, for "
+		"a paged list, the continue token.", "properties",
 		"continue", "type", "string",
 		"remainingItemCount", "type", "integer", "format", "int64",
 		"resourceVersion", "type", "string",
@@ -534,8 +525,8 @@ static void add_common_schemas(json_t *schemas)
 	json_object_set_new(schemas, META "Status", json_pack(
 		"{s:s, s:s, s:{s:{s:s}, s:{s:s, s:s}, s:o, s:{s:s}, s:{s:s}, s:{s:[o]}, s:{s:s},"
 		" s:{s:s}}}",
-		"type", "object", "description", "Status is a return value for calls that don't "
-		"return other objects.", "properties",
+		"type", "object", "description", "The outcome of a request that returns no object, "
+		"such as an error: code, reason, message and details.", "properties",
 		"apiVersion", "type", "string",
 		"code", "type", "integer", "format", "int32",
 		"details", preserve("object", NULL),

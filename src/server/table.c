@@ -260,45 +260,32 @@ static void push_selector(json_t *cells, const json_t *sel, bool plain_map,
 
 /* ---- Karmada kinds -------------------------------------------------------------------- */
 
-#define NAME_DOC "Name must be unique within a namespace. Is required when creating " \
-	"resources, although some resources may allow a client to request the generation of " \
-	"an appropriate name automatically. Name is primarily intended for creation " \
-	"idempotence and configuration definition. Cannot be updated. More info: " \
-	"https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names"
-#define AGE_DOC "CreationTimestamp is a timestamp representing the server time when this " \
-	"object was created. It is not guaranteed to be set in happens-before order across " \
-	"separate operations. Clients may not set this value. It is represented in RFC3339 " \
-	"form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More " \
-	"info: https://git.k8s.io/community/contributors/devel/sig-architecture/" \
-	"api-conventions.md#metadata"
+#define NAME_DOC "The object's name, unique among its kind in its namespace (or in the " \
+	"cluster for cluster-scoped kinds); set at creation and never changed."
+#define AGE_DOC "How long ago the object was created (metadata.creationTimestamp, set by " \
+	"the server)."
 /* What kube-apiserver says of a CRD column without a description. */
 #define CRD_DOC(path) "Custom resource definition column (in JSONPath format): " path
 #define NAME_COL { "Name", "string", "name", 0, NAME_DOC }
 #define AGE_COL { "Age", "string", "", 0, AGE_DOC }
 #define CRD_AGE_COL(name) { name, "date", "", 0, CRD_DOC(".metadata.creationTimestamp") }
 #define CONTAINER_COLS \
-	{ "Containers", "string", "", 1, "Names of each container in the template." }, \
-	{ "Images", "string", "", 1, "Images referenced by each container in the template." }
+	{ "Containers", "string", "", 1, "The pod template's container names." }, \
+	{ "Images", "string", "", 1, "The pod template's container images." }
 #define END_COL { NULL, NULL, NULL, 0, NULL }
 
 static const struct col cluster_cols[] = {
 	NAME_COL,
-	{ "Version", "string", "", 0, "KubernetesVersion represents version of the member "
-	  "cluster." },
-	{ "Mode", "string", "", 0, "SyncMode describes how a cluster sync resources from "
-	  "karmada control plane." },
-	{ "Ready", "string", "", 0, "The aggregate readiness state of this cluster for "
-	  "accepting workloads." },
+	{ "Version", "string", "", 0, "The member's Kubernetes version, as last reported." },
+	{ "Mode", "string", "", 0, "Push (the control plane applies Works to the member) or "
+	  "Pull (an agent in the member fetches them)." },
+	{ "Ready", "string", "", 0, "The member's Ready condition: True, False or Unknown." },
 	AGE_COL,
-	{ "Zones", "string", "", 1, "Zones represents the failure zones(also called "
-	  "availability zones) of the member cluster. The zones are presented as a slice to "
-	  "support the case that cluster runs across multiple failure zones." },
-	{ "Region", "string", "", 1, "Region represents the region of the member cluster "
-	  "locate in." },
-	{ "Provider", "string", "", 1, "Provider represents the cloud provider name of the "
-	  "member cluster." },
-	{ "API-Endpoint", "string", "", 1, "The API endpoint of the member cluster." },
-	{ "Proxy-URL", "string", "", 1, "ProxyURL is the proxy URL for the cluster." },
+	{ "Zones", "string", "", 1, "The availability zones the member spans." },
+	{ "Region", "string", "", 1, "The region the member runs in." },
+	{ "Provider", "string", "", 1, "The member's cloud or infrastructure provider." },
+	{ "API-Endpoint", "string", "", 1, "Where the member's Kubernetes API is reached." },
+	{ "Proxy-URL", "string", "", 1, "The proxy the control plane reaches the member through." },
 	END_COL
 };
 
@@ -403,15 +390,12 @@ static void crd_row(json_t *c, const json_t *o, int64_t now_ms)
 
 static const struct col deployment_cols[] = {
 	NAME_COL,
-	{ "Ready", "string", "", 0, "Number of the pod with ready state" },
-	{ "Up-to-date", "string", "", 0, "Total number of non-terminated pods targeted by this "
-	  "deployment that have the desired template spec." },
-	{ "Available", "string", "", 0, "Total number of available pods (ready for at least "
-	  "minReadySeconds) targeted by this deployment." },
+	{ "Ready", "string", "", 0, "Ready replicas out of those wanted." },
+	{ "Up-to-date", "string", "", 0, "Replicas running the current pod template." },
+	{ "Available", "string", "", 0, "Replicas ready for at least minReadySeconds." },
 	AGE_COL,
 	CONTAINER_COLS,
-	{ "Selector", "string", "", 1, "Label selector for pods. Existing ReplicaSets whose pods "
-	  "are selected by this will be the ones affected by this deployment." },
+	{ "Selector", "string", "", 1, "The labels of the pods the Deployment manages." },
 	END_COL
 };
 
@@ -440,13 +424,12 @@ static void deployment_row(json_t *c, const json_t *o, int64_t now_ms)
 
 static const struct col job_cols[] = {
 	NAME_COL,
-	{ "Status", "string", "", 0, "Status of the job." },
-	{ "Completions", "string", "", 0, "The number of pods which reached phase Succeeded." },
-	{ "Duration", "string", "", 0, "Time required to complete the job." },
+	{ "Status", "string", "", 0, "Running, Complete or Failed." },
+	{ "Completions", "string", "", 0, "Pods that succeeded out of those wanted." },
+	{ "Duration", "string", "", 0, "How long the Job ran (or has been running)." },
 	AGE_COL,
 	CONTAINER_COLS,
-	{ "Selector", "string", "", 1, "A label query over pods that should match the pod "
-	  "count." },
+	{ "Selector", "string", "", 1, "The labels of the pods the Job counts." },
 	END_COL
 };
 
@@ -499,16 +482,13 @@ static void job_row(json_t *c, const json_t *o, int64_t now_ms)
 
 static const struct col service_cols[] = {
 	NAME_COL,
-	{ "Type", "string", "", 0, "type determines how the Service is exposed. Defaults to "
-	  "ClusterIP." },
-	{ "Cluster-IP", "string", "", 0, "clusterIP is the IP address of the service and is "
-	  "usually assigned randomly." },
-	{ "External-IP", "string", "", 0, "externalIPs is a list of IP addresses for which nodes "
-	  "in the cluster will also accept traffic for this service." },
-	{ "Port(s)", "string", "", 0, "The list of ports that are exposed by this service." },
+	{ "Type", "string", "", 0, "How the Service is exposed (ClusterIP when not set)." },
+	{ "Cluster-IP", "string", "", 0, "The Service's virtual IP inside the cluster." },
+	{ "External-IP", "string", "", 0, "Addresses outside the cluster the Service answers "
+	  "on." },
+	{ "Port(s)", "string", "", 0, "The ports the Service exposes." },
 	AGE_COL,
-	{ "Selector", "string", "", 1, "Route service traffic to pods with label keys and "
-	  "values matching this selector." },
+	{ "Selector", "string", "", 1, "The labels of the pods that receive the traffic." },
 	END_COL
 };
 
@@ -572,7 +552,7 @@ static void service_row(json_t *c, const json_t *o, int64_t now_ms)
 
 static const struct col configmap_cols[] = {
 	NAME_COL,
-	{ "Data", "string", "", 0, "Data contains the configuration data." },
+	{ "Data", "string", "", 0, "How many keys the ConfigMap holds." },
 	AGE_COL,
 	END_COL
 };
@@ -586,8 +566,8 @@ static void configmap_row(json_t *c, const json_t *o, int64_t now_ms)
 
 static const struct col secret_cols[] = {
 	NAME_COL,
-	{ "Type", "string", "", 0, "Used to facilitate programmatic handling of secret data." },
-	{ "Data", "string", "", 0, "Data contains the secret data." },
+	{ "Type", "string", "", 0, "The kind of secret (Opaque when not set)." },
+	{ "Data", "string", "", 0, "How many keys the Secret holds." },
 	AGE_COL,
 	END_COL
 };
@@ -609,7 +589,7 @@ static void secret_row(json_t *c, const json_t *o, int64_t now_ms)
 
 static const struct col namespace_cols[] = {
 	NAME_COL,
-	{ "Status", "string", "", 0, "The status of the namespace" },
+	{ "Status", "string", "", 0, "Active or Terminating." },
 	AGE_COL,
 	END_COL
 };
