@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -41,6 +42,31 @@ static double rss(void)
 		fclose(f);
 	}
 	return (double)res * (double)sysconf(_SC_PAGESIZE);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sorts lat[0..n) (seconds) and prints its percentiles in microseconds. */
+static void print_lat(const char *what, double *lat, size_t n)
+{
+	qsort(lat, n, sizeof(*lat), cmp_double);
+	printf("  %-9s p50 %.0f us, p99 %.0f us, p99.9 %.0f us, max %.1f ms\n", what,
+	       lat[n / 2] * 1e6, lat[n * 99 / 100] * 1e6, lat[n * 999 / 1000] * 1e6,
+	       lat[n - 1] * 1e3);
+}
+
+static double wal_mib(const char *dir)
+{
+	char path[512];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/tugboat.db-wal", dir);
+	return stat(path, &st) < 0 ? 0 : (double)st.st_size / 1048576;
 }
 
 static void rm_dir(const char *dir)
@@ -136,7 +162,7 @@ static void bench(size_t n)
 	struct tb_store *s;
 	char **text, **names;
 	size_t *lens, i, k, pages, objs, total = 0, gets;
-	double t0, t, r0, r1;
+	double t0, t, t1, r0, r1, *lat;
 	unsigned seed = 1;
 
 	if (!mkdtemp(dir)) {
@@ -144,6 +170,7 @@ static void bench(size_t n)
 		exit(1);
 	}
 	text = tb_calloc(n, sizeof(*text));
+	lat = tb_calloc(n, sizeof(*lat));
 	names = tb_calloc(n, sizeof(*names));
 	lens = tb_calloc(n, sizeof(*lens));
 	for (i = 0; i < n; i++) {
@@ -184,7 +211,7 @@ static void bench(size_t n)
 		tb_free(text[i]);
 		text[i] = make_binding(i, 2, &lens[i]);
 	}
-	t0 = now_s();
+	t0 = t1 = now_s();
 	for (i = 0; i < n; i++) {
 		snprintf(ns, sizeof(ns), "team-%zu", i % NNS);
 		if (tb_store_put(s, RES, ns, names[i], text[i], lens[i], 0, false, true, NULL,
@@ -192,12 +219,17 @@ static void bench(size_t n)
 			fprintf(stderr, "update: %s\n", err.msg);
 			exit(1);
 		}
+		t = now_s();
+		lat[i] = t - t1;
+		t1 = t;
 	}
 	t = now_s() - t0;
 	/* The history holds the last 100,000 events: for N = 10,000 that is the
 	 * superseded texts too, for N = 100,000 only the current ones. */
 	printf("  update:   %9.0f puts/s     (RSS now +%.1f MiB, with %zu events in the"
 	       " history)\n", n / t, (rss() - r0) / 1048576, 2 * n < 100000 ? 2 * n : 100000);
+	print_lat("update:", lat, n);
+	printf("  wal:      %9.1f MiB        (tugboat.db-wal after the updates)\n", wal_mib(dir));
 
 	gets = 2000000;
 	t0 = now_s();
@@ -251,13 +283,17 @@ static void bench(size_t n)
 		exit(1);
 	}
 	k = n < 2000 ? n : 2000;
-	t0 = now_s();
+	t0 = t1 = now_s();
 	for (i = 0; i < k; i++) {
 		snprintf(ns, sizeof(ns), "team-%zu", i % NNS);
 		tb_store_put(s, RES, ns, names[i], text[i], lens[i], 0, false, false, NULL, &err);
+		t = now_s();
+		lat[i] = t - t1;
+		t1 = t;
 	}
 	t = now_s() - t0;
 	printf("  update:   %9.0f puts/s     (synchronous=FULL, %zu puts)\n", k / t, k);
+	print_lat("update:", lat, k);
 	tb_store_close(s);
 
 	/* Deleting everything, then reopening a store that is empty but for
@@ -296,6 +332,7 @@ static void bench(size_t n)
 		tb_free(names[i]);
 	}
 	tb_free(text);
+	tb_free(lat);
 	tb_free(names);
 	tb_free(lens);
 	rm_dir(dir);

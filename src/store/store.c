@@ -9,19 +9,32 @@
  * persisted floor and those tombstones. Versions that an object went through
  * before its current one are not kept on disk: after a reopen they collapse
  * into its current version, which is all a resumed watcher needs to end up
- * with the right state. */
+ * with the right state.
+ *
+ * Checkpoints (copying the WAL back into the database file) are not the event
+ * loop's: SQLite would run one inside the commit of whichever write takes the
+ * WAL past 1000 frames, two fdatasyncs of several milliseconds each on the
+ * loop. A thread of the store's own runs them instead, on a connection of its
+ * own (see "checkpoints" below); the API stays single-threaded. A lock file in
+ * the data directory keeps a second process off it. */
 #include "store/store.h"
 #include "api/yaml.h"
 #include "lib/mem.h"
 #include "lib/strbuf.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <jansson.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 /* Memory: an object costs one allocation (a 96-byte header, 16 bytes per label,
  * then namespace, name, text and label strings), a hash slot (8 bytes, load at
@@ -52,6 +65,33 @@
  * seldom dirties the oldest pages of the tombstones table. The table holds at
  * most opts->history tombstones plus one batch. */
 #define TB_STORE_PRUNE_EVERY 256
+/* Checkpoints. The thread checkpoints (PASSIVE: it never waits for the loop's
+ * commits, nor they for it) once this many frames were committed since its
+ * last one, SQLite's own automatic threshold (4 MiB of 4 KiB pages)... */
+#define TB_STORE_CKPT_FRAMES 1000
+/* ...and after a second without commits, so that a quiet store's WAL is all
+ * in the database file. */
+#define TB_STORE_CKPT_IDLE_MS 1000
+/* A commit rewinds the WAL to its start only if the WAL was all copied back
+ * when it began, which a steady stream of writes never leaves time for (a
+ * checkpoint takes milliseconds of fdatasync). Past this many frames (64 MiB,
+ * as journal_size_limit) the thread takes the write lock to finish the copy
+ * (RESTART): a commit then waits for it to copy and sync what was committed
+ * during its PASSIVE checkpoint (1 to 2 ms measured), and the next one
+ * rewinds the WAL, syncing its header (1.5 ms). A larger bound makes that
+ * rarer and the WAL file larger. */
+#define TB_STORE_WAL_MAX_FRAMES 16384
+/* A quiet store truncates a WAL file larger than this (a burst grew it), with
+ * synchronous=NORMAL. Not with FULL: a commit syncs the WAL, and while the
+ * file grows that sync also commits its new size, which made commits 60%
+ * slower (p50 160 to 250 us) until it reached its size again. */
+#define TB_STORE_WAL_IDLE_BYTES ((off_t)4 << 20)
+/* Lock waits, in steps of TB_STORE_BUSY_STEP_US: the loop's connection waits
+ * out a RESTART checkpoint (milliseconds; the bound is a safety net), the
+ * thread's waits for the loop's commit in progress before giving up. */
+#define TB_STORE_BUSY_STEP_US 100
+#define TB_STORE_BUSY_MAIN_MS 10000
+#define TB_STORE_BUSY_CKPT_MS 100
 
 /* One immutable version of an object, in a single allocation: this header,
  * the label pairs, then namespace, name, JSON text and label strings.
@@ -110,8 +150,28 @@ struct tb_store_lbl {
 	size_t kl, vl;
 };
 
+/* The checkpointer thread and what it shares with the loop's thread. The
+ * thread alone uses db and wal once it runs; the rest under mu. */
+struct tb_store_ckpt {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t wake;
+	bool sync_init;			/* mu and wake initialised */
+	bool running;			/* thread started (loop thread's) */
+	bool truncate;			/* when quiet (set before the thread starts) */
+	unsigned frames;		/* WAL frames at the last commit (loop thread's) */
+	sqlite3 *db;			/* the thread's own connection */
+	char *wal;			/* path of the -wal file */
+	/* Under mu. */
+	bool stop;
+	unsigned pending;		/* frames committed since the last checkpoint began */
+	uint64_t commits;		/* commits since open: idleness shows in it */
+};
+
 struct tb_store {
 	sqlite3 *db;
+	int lock_fd;			/* dir/tugboat.lock, flock()ed: -1 if not */
+	struct tb_store_ckpt ck;
 	sqlite3_stmt *st_begin, *st_commit, *st_rollback, *st_upsert, *st_delete, *st_rv;
 	sqlite3_stmt *st_tomb, *st_prune, *st_floor;
 	uint64_t rv;
@@ -871,17 +931,29 @@ static int db_prepare(struct tb_store *s, sqlite3_stmt **st, const char *sql, st
 	return 0;
 }
 
+/* A lock wait: sleeps a step and says whether to try again. data holds the
+ * number of steps to wait at most. */
+static int db_busy(void *data, int count)
+{
+	struct timespec ts = { 0, TB_STORE_BUSY_STEP_US * 1000 };
+
+	if (count >= (int)(intptr_t)data)
+		return 0;
+	nanosleep(&ts, NULL);
+	return 1;
+}
+
 static int db_setup(struct tb_store *s, enum tb_store_sync sync, struct tb_err *err)
 {
 	sqlite3_int64 ver;
 	char mode[16];
 	int rc;
 
-	/* Exclusive locking: the memory image is the truth, so a second process
-	 * writing the same file would silently fork it. It also keeps the WAL
-	 * index in heap memory instead of a -shm file. */
-	if ((rc = db_exec(s, "PRAGMA locking_mode=EXCLUSIVE", err)) < 0)
-		return rc;
+	/* Normal locking (the checkpointer has a connection of its own), so the
+	 * WAL index lives in the -shm file; the lock file keeps other processes
+	 * out. A commit waits out a RESTART checkpoint (see ckpt_round). */
+	sqlite3_busy_handler(s->db, db_busy,
+			     (void *)(intptr_t)(TB_STORE_BUSY_MAIN_MS * 1000 / TB_STORE_BUSY_STEP_US));
 	if ((rc = db_query(s, "PRAGMA journal_mode=WAL", NULL, mode, sizeof(mode), err)) < 0)
 		return rc;
 	if (strcmp(mode, "wal"))
@@ -1107,6 +1179,238 @@ out:
 	return rc;
 }
 
+/* ---- checkpoints ---------------------------------------------------------------- */
+
+/* The loop's connection has automatic checkpoints off; this WAL hook (run
+ * after every commit, on the loop's thread) counts the frames committed and
+ * wakes the checkpointer when enough are waiting. nframes is the WAL's size:
+ * smaller than before when this commit rewound the WAL. */
+static int ckpt_hook(void *data, sqlite3 *db, const char *name, int nframes)
+{
+	struct tb_store_ckpt *ck = data;
+	unsigned n = nframes > 0 ? (unsigned)nframes : 0;
+	unsigned added = n >= ck->frames ? n - ck->frames : n;
+
+	(void)db;
+	(void)name;
+	ck->frames = n;
+	pthread_mutex_lock(&ck->mu);
+	ck->commits++;
+	ck->pending += added;
+	if (ck->pending >= TB_STORE_CKPT_FRAMES)
+		pthread_cond_signal(&ck->wake);
+	pthread_mutex_unlock(&ck->mu);
+	return SQLITE_OK;
+}
+
+static off_t file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) < 0 ? 0 : st.st_size;
+}
+
+/* One round, on the thread: a PASSIVE checkpoint copies what was committed
+ * (the loop's commits go on meanwhile: they need no lock it holds). When the
+ * writes outran it and the WAL is past its bound, a RESTART finishes the copy
+ * under the write lock, so that the next commit rewinds the WAL; a quiet
+ * store (idle) may also give back the space a burst took (TRUNCATE). Both
+ * wait only briefly for a commit in progress (BUSY: tried again next round). */
+static int ckpt_round(struct tb_store_ckpt *ck, bool idle)
+{
+	int rc, nlog = 0, nckpt = 0, mode = -1;
+	sqlite3_file *f = NULL;
+
+	rc = sqlite3_wal_checkpoint_v2(ck->db, "main", SQLITE_CHECKPOINT_PASSIVE, &nlog, &nckpt);
+	if (rc != SQLITE_OK)
+		return rc;
+	if (nlog >= TB_STORE_WAL_MAX_FRAMES)
+		mode = SQLITE_CHECKPOINT_RESTART;
+	else if (idle && ck->truncate && file_size(ck->wal) > TB_STORE_WAL_IDLE_BYTES)
+		mode = SQLITE_CHECKPOINT_TRUNCATE;
+	if (mode < 0)
+		return SQLITE_OK;
+	/* A checkpoint syncs the database only when it copies the WAL to its
+	 * end, which under a stream of writes only the RESTART does: it would
+	 * sync all that the PASSIVE ones wrote (tens of MB, 20 to 40 ms) with
+	 * the loop's commits waiting. Synced now, without the lock, it has only
+	 * its own few pages left to sync. */
+	if (sqlite3_file_control(ck->db, "main", SQLITE_FCNTL_FILE_POINTER, &f) == SQLITE_OK &&
+	    f && f->pMethods && (rc = f->pMethods->xSync(f, SQLITE_SYNC_NORMAL)) != SQLITE_OK)
+		return rc;
+	rc = sqlite3_wal_checkpoint_v2(ck->db, "main", mode, NULL, NULL);
+	return rc == SQLITE_BUSY ? SQLITE_OK : rc;
+}
+
+/* Waits, under mu, until frames are due, the store is closing, or it is
+ * quiet (*idle: a whole TB_STORE_CKPT_IDLE_MS without commits, and commits
+ * since the last quiet round). */
+static void ckpt_wait(struct tb_store_ckpt *ck, uint64_t *quiet_at, bool *idle)
+{
+	struct timespec until;
+	uint64_t seen;
+
+	*idle = false;
+	while (!ck->stop && ck->pending < TB_STORE_CKPT_FRAMES) {
+		seen = ck->commits;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += TB_STORE_CKPT_IDLE_MS / 1000;
+		until.tv_nsec += (long)(TB_STORE_CKPT_IDLE_MS % 1000) * 1000000;
+		if (until.tv_nsec >= 1000000000) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000;
+		}
+		while (!ck->stop && ck->pending < TB_STORE_CKPT_FRAMES &&
+		       pthread_cond_timedwait(&ck->wake, &ck->mu, &until) != ETIMEDOUT)
+			;
+		if (!ck->stop && ck->pending < TB_STORE_CKPT_FRAMES && ck->commits == seen &&
+		    seen != *quiet_at) {
+			*quiet_at = seen;
+			*idle = true;
+			return;
+		}
+	}
+}
+
+/* A round that failed (an I/O error) is tried again when frames are next
+ * due: the WAL holds every commit meanwhile, and a failing disk fails the
+ * loop's commits too, which report it. */
+static void *ckpt_main(void *data)
+{
+	struct tb_store_ckpt *ck = data;
+	uint64_t quiet_at = 0;
+	bool idle;
+
+	pthread_mutex_lock(&ck->mu);
+	for (;;) {
+		ckpt_wait(ck, &quiet_at, &idle);
+		if (ck->stop)
+			break;
+		ck->pending = 0;
+		pthread_mutex_unlock(&ck->mu);
+		ckpt_round(ck, idle);
+		pthread_mutex_lock(&ck->mu);
+	}
+	pthread_mutex_unlock(&ck->mu);
+	return NULL;
+}
+
+/* Opens the thread's connection and starts it. Without a thread-safe SQLite,
+ * SQLite's automatic checkpoints stay on. */
+static int ckpt_start(struct tb_store *s, const char *path, enum tb_store_sync sync,
+		      struct tb_err *err)
+{
+	struct tb_store_ckpt *ck = &s->ck;
+	sigset_t all, old;
+	int rc;
+
+	if (!sqlite3_threadsafe())
+		return 0;
+	if (sqlite3_open_v2(path, &ck->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK)
+		return tb_error(err, TB_EIO, "store: cannot open %s for checkpoints: %s", path,
+				ck->db ? sqlite3_errmsg(ck->db) : "out of memory");
+	/* A checkpoint syncs the WAL before it copies frames into the database
+	 * and the database after, in NORMAL and FULL alike: the same mode as the
+	 * loop's connection. Reading the schema version opens the WAL, which a
+	 * checkpoint on a connection that never read would not. */
+	if (sqlite3_exec(ck->db, sync == TB_SYNC_FULL ? "PRAGMA synchronous=FULL" :
+			 "PRAGMA synchronous=NORMAL", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(ck->db, "PRAGMA schema_version", NULL, NULL, NULL) != SQLITE_OK)
+		return tb_error(err, TB_EIO, "store: checkpoint connection: %s",
+				sqlite3_errmsg(ck->db));
+	sqlite3_busy_handler(ck->db, db_busy,
+			     (void *)(intptr_t)(TB_STORE_BUSY_CKPT_MS * 1000 / TB_STORE_BUSY_STEP_US));
+	ck->wal = tb_malloc(strlen(path) + 5);
+	snprintf(ck->wal, strlen(path) + 5, "%s-wal", path);
+	ck->truncate = sync != TB_SYNC_FULL;
+	if ((rc = db_exec(s, "PRAGMA wal_autocheckpoint=0", err)) < 0)
+		return rc;
+	sqlite3_wal_hook(s->db, ckpt_hook, ck);
+	/* Signals are the loop's: the thread blocks them all. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&ck->thread, NULL, ckpt_main, ck);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc) {
+		sqlite3_wal_hook(s->db, NULL, NULL);
+		return tb_error(err, TB_EIO, "store: cannot start the checkpointer: %s",
+				strerror(rc));
+	}
+	pthread_setname_np(ck->thread, "tb-checkpoint");
+	ck->running = true;
+	/* A WAL left over from before (a crash) is copied back soon. */
+	pthread_mutex_lock(&ck->mu);
+	ck->pending = TB_STORE_CKPT_FRAMES;
+	pthread_cond_signal(&ck->wake);
+	pthread_mutex_unlock(&ck->mu);
+	return 0;
+}
+
+/* Stops the thread (after the round in progress) and closes its connection. */
+static void ckpt_stop(struct tb_store *s)
+{
+	struct tb_store_ckpt *ck = &s->ck;
+
+	if (ck->running) {
+		pthread_mutex_lock(&ck->mu);
+		ck->stop = true;
+		pthread_cond_signal(&ck->wake);
+		pthread_mutex_unlock(&ck->mu);
+		pthread_join(ck->thread, NULL);
+		ck->running = false;
+		sqlite3_wal_hook(s->db, NULL, NULL);
+	}
+	sqlite3_close(ck->db);
+	ck->db = NULL;
+	tb_free(ck->wal);
+	ck->wal = NULL;
+}
+
+static int ckpt_init(struct tb_store_ckpt *ck)
+{
+	pthread_condattr_t attr;
+	int rc;
+
+	if ((rc = pthread_condattr_init(&attr)))
+		return rc;
+	if (!(rc = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC)) &&
+	    !(rc = pthread_mutex_init(&ck->mu, NULL))) {
+		if ((rc = pthread_cond_init(&ck->wake, &attr)))
+			pthread_mutex_destroy(&ck->mu);
+		else
+			ck->sync_init = true;
+	}
+	pthread_condattr_destroy(&attr);
+	return rc;
+}
+
+/* The data directory's lock: held while the store is open, so that a second
+ * tugd cannot fork the history (the memory image is the truth). flock, not
+ * SQLite's locks, which the checkpointer's connection must share. */
+static int dir_lock(struct tb_store *s, const char *dir, struct tb_err *err)
+{
+	struct tb_strbuf path = TB_STRBUF_INIT;
+	int rc = 0, e;
+
+	tb_strbuf_addf(&path, "%s/tugboat.lock", dir);
+	s->lock_fd = open(path.buf, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (s->lock_fd < 0) {
+		rc = tb_error(err, TB_EIO, "store: cannot open %s: %s", path.buf, strerror(errno));
+	} else if (flock(s->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+		e = errno;
+		close(s->lock_fd);
+		s->lock_fd = -1;
+		if (e == EWOULDBLOCK)
+			rc = tb_error(err, TB_EIO, "store: another tugd has %s open", dir);
+		else
+			rc = tb_error(err, TB_EIO, "store: cannot lock %s: %s", path.buf,
+				      strerror(e));
+	}
+	tb_strbuf_release(&path);
+	return rc;
+}
+
 /* ---- public API ---------------------------------------------------------------------- */
 
 int tb_store_open(struct tb_store **ret, const char *dir, const struct tb_store_opts *o,
@@ -1123,12 +1427,20 @@ int tb_store_open(struct tb_store **ret, const char *dir, const struct tb_store_
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return tb_error(err, TB_EIO, "store: cannot create %s: %s", dir, strerror(errno));
 	s = tb_calloc(1, sizeof(*s));
+	s->lock_fd = -1;
 	tb_strbuf_init(&s->text);
 	tb_strbuf_init(&s->blob);
 	s->hist_max = o->history ? o->history : TB_STORE_HIST_DEFAULT;
 	s->hist_max_bytes = TB_STORE_HIST_BYTES;
 	if (s->hist_max < TB_STORE_HIST_BYTES / TB_STORE_HIST_EVENT_BYTES)
 		s->hist_max_bytes = s->hist_max * TB_STORE_HIST_EVENT_BYTES;
+	if ((rc = ckpt_init(&s->ck))) {
+		rc = tb_error(err, TB_EIO, "store: cannot set up the checkpointer: %s",
+			      strerror(rc));
+		goto fail;
+	}
+	if ((rc = dir_lock(s, dir, err)) < 0)
+		goto fail;
 	tb_strbuf_addf(&path, "%s/tugboat.db", dir);
 	if (sqlite3_open_v2(path.buf, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
@@ -1139,7 +1451,7 @@ int tb_store_open(struct tb_store **ret, const char *dir, const struct tb_store_
 	s->prune_every = s->hist_max / 8 < TB_STORE_PRUNE_EVERY ? s->hist_max / 8 + 1 :
 			 TB_STORE_PRUNE_EVERY;
 	if ((rc = db_setup(s, o->sync, err)) < 0 || (rc = db_load(s, err)) < 0 ||
-	    (rc = hist_load(s, err)) < 0)
+	    (rc = hist_load(s, err)) < 0 || (rc = ckpt_start(s, path.buf, o->sync, err)) < 0)
 		goto fail;
 	tb_strbuf_release(&path);
 	*ret = s;
@@ -1156,6 +1468,7 @@ void tb_store_close(struct tb_store *s)
 
 	if (!s)
 		return;
+	ckpt_stop(s);
 	while (s->hist_n)
 		hist_drop_oldest(s);
 	tb_free(s->hist);
@@ -1178,7 +1491,15 @@ void tb_store_close(struct tb_store *s)
 	sqlite3_finalize(s->st_tomb);
 	sqlite3_finalize(s->st_prune);
 	sqlite3_finalize(s->st_floor);
+	/* The last connection: copies the WAL back and removes it. */
 	sqlite3_close(s->db);
+	if (s->ck.sync_init) {
+		pthread_cond_destroy(&s->ck.wake);
+		pthread_mutex_destroy(&s->ck.mu);
+	}
+	/* Only now may another process open the directory. */
+	if (s->lock_fd >= 0)
+		close(s->lock_fd);
 	tb_free(s);
 }
 

@@ -5,13 +5,19 @@
  * when it has been dropped). A write returns only once SQLite has committed
  * it, so an acknowledged write survives kill -9 of the process.
  *
+ * The data directory holds tugboat.db (with its -wal and -shm files) and
+ * tugboat.lock, which an open store holds locked: a second tb_store_open of
+ * the directory, from any process, fails until the first is closed.
+ *
  * Watches resume across a restart too: deletions are kept on disk as
  * tombstones, and opening rebuilds the history from them and from the objects
  * changed since (see tb_store_events_since).
  *
  * The store knows nothing of kinds beyond their resource name: validation,
  * defaulting and resourceVersion checks against the request are the API
- * server's. Single-threaded: the caller's event loop owns it. */
+ * server's. Single-threaded: the caller's event loop owns it. (A thread of
+ * the store's own copies the WAL back into the database file, on a SQLite
+ * connection of its own; callers never deal with it.) */
 #ifndef TB_STORE_H
 #define TB_STORE_H
 
@@ -62,7 +68,8 @@ struct tb_store_opts {
 
 /* Opens (creating if needed) dir/tugboat.db, loads every object and rebuilds
  * the history of changes. A database of an older schema is upgraded in place;
- * one of a newer schema is refused (-TB_EUNSUPP). */
+ * one of a newer schema is refused (-TB_EUNSUPP). A directory that another
+ * store has open is refused (-TB_EIO, "another tugd has DIR open"). */
 int tb_store_open(struct tb_store **ret, const char *dir, const struct tb_store_opts *o,
 		  struct tb_err *err);
 void tb_store_close(struct tb_store *s);

@@ -1,7 +1,9 @@
 /* The object store: round trips, order and pagination, preconditions,
  * resourceVersions in the text, labels, events and their history, reopen,
- * durability across SIGKILL of a writer, and bad inputs. Every test works in
- * its own temporary directory, removed afterwards. */
+ * durability across SIGKILL of a writer (before and after the WAL has been
+ * checkpointed and rewound), the data directory's lock, a WAL bounded under a
+ * write burst, and bad inputs. Every test works in its own temporary
+ * directory, removed afterwards. */
 #include "testutil.h"
 
 #include "store/store.h"
@@ -1215,10 +1217,9 @@ static void crash_last_fn(void *data, const struct tb_store_event *ev)
 	m->nev++;
 }
 
-static void test_store__crash_durability(void **state)
+/* Kills the writer after kill_after reported changes and checks the store. */
+static void crash_run(struct tstate *t, size_t kill_after)
 {
-	enum { KILL_AFTER = 3000 };
-	struct tstate *t = *state;
 	struct crash_model m = { tb_calloc(CRASH_MAXREC, sizeof(uint64_t)),
 				 tb_calloc(CRASH_MAXREC, sizeof(uint64_t)), 0, 0, 0, 0 };
 	struct crash_rec rec;
@@ -1263,13 +1264,13 @@ static void test_store__crash_durability(void **state)
 			m.nobj++;
 		}
 		last = rec.rv;
-		if (++n == KILL_AFTER)
+		if (++n == kill_after)
 			kill(pid, SIGKILL);
 	}
 	close(fds[0]);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-	assert_true(n >= KILL_AFTER);
+	assert_true(n >= kill_after);
 
 	s = open_store(t->dir, 0);
 	/* At most the one change that committed but was not yet reported. */
@@ -1291,7 +1292,7 @@ static void test_store__crash_durability(void **state)
 		}
 		m.ndel += m.del[i] != 0;
 	}
-	assert_true(m.ndel >= KILL_AFTER / 4);
+	assert_true(m.ndel >= kill_after / 4);
 	assert_int_equal(tb_store_count(s, NULL), m.nlive);
 	/* The rebuilt history: every live object at its rv, every deletion. */
 	m.nev = 0;
@@ -1316,6 +1317,110 @@ static void test_store__crash_durability(void **state)
 	assert_true((uint64_t)sqlite3_column_int64(st, 0) >= last);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
+}
+
+static void test_store__crash_durability(void **state)
+{
+	crash_run(*state, 3000);
+}
+
+/* Long enough (over 200,000 WAL frames) that the checkpointer has copied the
+ * WAL back and had it rewound a dozen times when the writer is killed. */
+static void test_store__crash_durability_long(void **state)
+{
+	crash_run(*state, 60000);
+}
+
+/* ---- the WAL and the checkpointer --------------------------------------------------- */
+
+static off_t wal_size(const char *dir)
+{
+	char path[128];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/tugboat.db-wal", dir);
+	return stat(path, &st) < 0 ? 0 : st.st_size;
+}
+
+/* A burst of 20,000 writes (190 MB of WAL, were it never rewound) keeps
+ * the WAL under its bound (64 MiB and what a round takes to rewind it); once
+ * the store is quiet for a second the WAL is all in the database file and
+ * truncated. Everything is there after reopening. */
+static void test_store__wal_bounded(void **state)
+{
+	enum { N = 20000, NAMES = 5000 };
+	const off_t burst_max = (off_t)96 << 20, quiet_max = (off_t)4 << 20;
+	struct tstate *t = *state;
+	struct tb_store *s = open_store(t->dir, 1000);
+	char name[32], json[1024];
+	off_t max = 0, size;
+	int i, n, waited;
+
+	for (i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "cm-%05d", i % NAMES);
+		n = snprintf(json, sizeof(json), "{\"data\":{\"i\":\"%d\",\"pad\":\"%0700d\"}}",
+			     i, i);
+		assert_true(n > 0 && (size_t)n < sizeof(json));
+		put(s, "configmaps", "ns", name, json);
+		if (i % 500 == 0 && (size = wal_size(t->dir)) > max)
+			max = size;
+	}
+	if (max > burst_max)
+		fail_msg("the WAL grew to %lld bytes during the burst", (long long)max);
+	for (waited = 0; (size = wal_size(t->dir)) > quiet_max && waited < 10000; waited += 50)
+		usleep(50000);
+	if (size > quiet_max)
+		fail_msg("the WAL is %lld bytes %d ms after the burst", (long long)size, waited);
+	tb_store_close(s);
+	assert_int_equal(wal_size(t->dir), 0);
+
+	s = open_store(t->dir, 1000);
+	assert_int_equal(tb_store_rv(s), N);
+	assert_int_equal(tb_store_count(s, "configmaps"), NAMES);
+	assert_non_null(strstr(tb_store_get(s, "configmaps", "ns", "cm-04999")->json,
+			       "\"i\":\"19999\""));
+	tb_store_close(s);
+}
+
+/* One store per data directory: a second open, from this process or another,
+ * fails with a clear message while the first is open (which goes on
+ * working), and succeeds once it is closed. */
+static void test_store__dir_lock(void **state)
+{
+	struct tstate *t = *state;
+	struct tb_err err = TB_ERR_INIT;
+	struct tb_store *s, *s2 = NULL;
+	char want[128];
+	int status;
+	pid_t pid;
+
+	snprintf(want, sizeof(want), "another tugd has %s open", t->dir);
+	s = open_store(t->dir, 0);
+	put(s, "configmaps", "ns", "a", "{}");
+	assert_int_equal(tb_store_open(&s2, t->dir, NULL, &err), -TB_EIO);
+	assert_null(s2);
+	assert_int_equal(err.code, -TB_EIO);
+	if (!strstr(err.msg, want))
+		fail_msg("second open: \"%s\", want \"%s\"", err.msg, want);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct tb_err cerr = TB_ERR_INIT;
+
+		_exit(tb_store_open(&s2, t->dir, NULL, &cerr) == -TB_EIO &&
+		      strstr(cerr.msg, want) ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* The first store is undisturbed. */
+	put(s, "configmaps", "ns", "b", "{}");
+	assert_int_equal(tb_store_rv(s), 2);
+	tb_store_close(s);
+
+	s2 = open_store(t->dir, 0);
+	assert_int_equal(tb_store_rv(s2), 2);
+	put(s2, "configmaps", "ns", "c", "{}");
+	tb_store_close(s2);
 }
 
 /* ---- bad input ---------------------------------------------------------------------- */
@@ -1390,7 +1495,7 @@ static void test_store__open_errors(void **state)
 	assert_int_equal(tb_store_open(&s, path, NULL, &err), 0);
 	put(s, "configmaps", "ns", "a", "{}");
 	assert_int_equal(tb_store_open(&s2, path, NULL, &err), -TB_EIO);
-	assert_non_null(strstr(err.msg, "locked"));
+	assert_non_null(strstr(err.msg, "another tugd has"));
 	tb_store_close(s);
 	{
 		struct tb_store_opts o = { TB_SYNC_FULL, 10 };
@@ -1425,6 +1530,9 @@ int main(void)
 		T(restart_prune),
 		T(schema1),
 		T(crash_durability),
+		T(crash_durability_long),
+		T(wal_bounded),
+		T(dir_lock),
 		T(bad_inputs),
 		T(open_errors),
 	};
