@@ -108,6 +108,13 @@ int tb_detect_binding(const json_t *tmpl, const struct tb_policy *policy, bool c
 	b->spec.resource.name = tb_strdup(name);
 	b->spec.resource.uid = dup_or_null(str_at(md, "uid"));
 	b->spec.resource.resource_version = dup_or_null(str_at(md, "resourceVersion"));
+	/* Tugboat's own policy settings travel with the binding. */
+	for (size_t i = 0; i < policy->metadata.annotations.n; i++) {
+		const struct tb_kv *a = &policy->metadata.annotations.v[i];
+
+		if (!strncmp(a->key, TB_ANN_FAILOVER_PREFIX, strlen(TB_ANN_FAILOVER_PREFIX)))
+			tb_strmap_set(&b->metadata.annotations, a->key, a->value);
+	}
 	b->spec.propagate_deps = ps->propagate_deps;
 	b->spec.scheduler_name = dup_or_null(ps->scheduler_name);
 	b->spec.conflict_resolution = dup_or_null(ps->conflict_resolution);

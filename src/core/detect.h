@@ -10,6 +10,10 @@
 #include "api/binding.h"
 #include "api/policy.h"
 
+/* Annotations of a policy under this prefix (Tugboat's failover settings,
+ * e.g. failover.tugboat.io/move-back-after) are copied to its bindings. */
+#define TB_ANN_FAILOVER_PREFIX "failover.tugboat.io/"
+
 /* Karmada's ResourceMatches: apiVersion and kind equal, namespace equal when
  * set, then the name when set, else the label selector (none = all). */
 bool tb_detect_selects(const struct tb_resource_selector *rs, const json_t *tmpl);

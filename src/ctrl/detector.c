@@ -201,7 +201,8 @@ static json_t *desired_binding(const json_t *tmpl, const struct tb_dpolicy *d, b
 	tb_schema_release(&tb_binding_schema, &b);
 	md = json_object_get(j, "metadata");
 	labels = json_object();
-	ann = json_object();
+	ann = json_object_get(md, "annotations");	/* the policy's failover.tugboat.io/ ones */
+	ann = json_is_object(ann) ? json_incref(ann) : json_object();
 	/* Karmada marks the policy on the binding: a permanent id label (our
 	 * policies' uid) and the policy's name and namespace as annotations. */
 	if (d->p.metadata.uid)

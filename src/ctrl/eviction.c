@@ -186,6 +186,7 @@ static int64_t taint_evictions(struct tb_world *w, struct tb_wbinding *b, int64_
 			      (long long)replicas, (long long)(now - p->at_ms));
 		drop_pending(b, cn);
 		tb_evict_cluster(&b->obj.spec, cn, &o);	/* removes clusters.v[i] */
+		tb_world_evicted(b, cn, now);
 		b->obj.metadata.generation++;
 		tb_world_need_schedule(w, b, true);
 		tb_world_changed(w, b, true);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/detect.h"
 #include "lib/log.h"
 #include "lib/mem.h"
 
@@ -91,7 +92,7 @@ void tb__mirror_on_cluster(struct tb_tugd *t, const struct tb_store_event *ev)
 static void strip(json_t *j)
 {
 	static const char *const meta_drop[] = {
-		"labels", "annotations", "ownerReferences", "managedFields", "finalizers",
+		"labels", "ownerReferences", "managedFields", "finalizers",
 		"creationTimestamp", "resourceVersion", NULL
 	};
 	/* Of a member's status, the readiness the eviction assessment reads. */
@@ -100,10 +101,15 @@ static void strip(json_t *j)
 		"observedGeneration", "ready", "active", "succeeded", "failed", NULL
 	};
 	json_t *md = json_object_get(j, "metadata"), *agg, *item, *st, *v;
+	json_t *ann = json_object_get(md, "annotations");
 	const char *key;
 	void *tmp;
 	size_t i, k;
 
+	/* Keep Tugboat's failover settings (the move-back window). */
+	json_object_foreach_safe(ann, tmp, key, v)
+		if (strncmp(key, TB_ANN_FAILOVER_PREFIX, strlen(TB_ANN_FAILOVER_PREFIX)))
+			json_object_del(ann, key);
 	for (i = 0; meta_drop[i]; i++)
 		json_object_del(md, meta_drop[i]);
 	agg = json_object_get(json_object_get(j, "status"), "aggregatedStatus");

@@ -23,6 +23,10 @@ static void binding_release(struct tb_wbinding *b)
 	for (k = 0; k < b->pending.n; k++)
 		tb_free(b->pending.v[k].cluster);
 	tb_free(b->pending.v);
+	for (k = 0; k < b->evicted_from.n; k++)
+		tb_free(b->evicted_from.v[k].cluster);
+	tb_free(b->evicted_from.v);
+	tb_free(b->moving_back);
 }
 
 void tb_world_release(struct tb_world *w)
@@ -70,6 +74,7 @@ size_t tb_world_add_binding(struct tb_world *w, struct tb_binding *b, bool names
 	wb->policy = policy;
 	wb->tmpl = tmpl;
 	tb_world_need_schedule(w, wb, true);
+	wb->move_back_after_ms = tb_move_back_after(&wb->obj);
 	return w->bindings.n++;
 }
 

@@ -31,6 +31,16 @@ struct tb_wpending {
 	const char *held;		/* why it waits past its due time, or NULL */
 };
 
+/* A cluster a binding was evicted from, to move back to once it recovers. */
+struct tb_wevicted {
+	char *cluster;
+	int64_t at_ms;
+};
+
+/* The policy annotation that asks for moving back, as a Go duration: how long
+ * a recovered cluster must stay healthy first. */
+#define TB_ANN_MOVE_BACK_AFTER "failover.tugboat.io/move-back-after"
+
 struct tb_wbinding {
 	struct tb_binding obj;		/* owned */
 	bool namespaced;
@@ -42,6 +52,12 @@ struct tb_wbinding {
 	void *shared_placement;		/* tugd: the shared entry obj's placement is */
 	char *unschedulable;		/* the last scheduling failure, or NULL */
 	TB_VEC(struct tb_wpending) pending;
+	/* Moving back after recovery (TB_ANN_MOVE_BACK_AFTER; 0: off). */
+	int64_t move_back_after_ms;
+	TB_VEC(struct tb_wevicted) evicted_from;
+	char *moving_back;		/* surge under way towards this cluster, or NULL */
+	int64_t moving_share;		/* the replicas started there */
+	int64_t moving_since;
 };
 
 /* Event kinds, also the first word of a timeline line. */
@@ -52,6 +68,7 @@ struct tb_wbinding {
 #define TB_EV_SCHEDULE "schedule"
 #define TB_EV_PURGE "purge"
 #define TB_EV_OUTAGE "outage"
+#define TB_EV_MOVEBACK "moveback"
 
 typedef void (*tb_event_fn)(void *ctx, int64_t now_ms, const char *kind, const char *object,
 			    const char *message);
@@ -115,5 +132,13 @@ int64_t tb_ctrl_monitor(struct tb_world *w, int64_t now_ms);
 int64_t tb_ctrl_evict(struct tb_world *w, int64_t now_ms);
 /* Scheduler: bindings that need it. */
 int64_t tb_ctrl_schedule(struct tb_world *w, int64_t now_ms);
+/* Moving back: replicas return to a cluster they were evicted from once it
+ * has been healthy for the binding's window, started there before any is
+ * taken away elsewhere. Runs after eviction, before scheduling. */
+int64_t tb_ctrl_move_back(struct tb_world *w, int64_t now_ms);
+/* The binding's TB_ANN_MOVE_BACK_AFTER in ms, 0 when absent or invalid. */
+int64_t tb_move_back_after(const struct tb_binding *b);
+/* Records that b was evicted from cluster (for moving back). */
+void tb_world_evicted(struct tb_wbinding *b, const char *cluster, int64_t now_ms);
 
 #endif
