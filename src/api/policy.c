@@ -2,6 +2,7 @@
  * Defaults and checks follow Karmada v1.13's CRD schema and webhooks; what
  * Tugboat adds is marked as such. Pure: no clock, no I/O. */
 #include "api/policy.h"
+#include "api/duration.h"
 #include "api/names.h"
 #include "lib/mem.h"
 
@@ -833,6 +834,24 @@ static void policy_name_check(struct tb_errs *e, const struct tb_path *p, const 
 	tb_check_dns1123_subdomain(e, p, name);
 }
 
+static void move_back_validate(const struct tb_meta *m, struct tb_path *p, struct tb_errs *e)
+{
+	const char *v = tb_strmap_get(&m->annotations, TB_ANN_MOVE_BACK_AFTER);
+	struct tb_err err = TB_ERR_INIT;
+	size_t mark;
+	int64_t ns;
+
+	if (!v)
+		return;
+	mark = tb_path_field(p, "annotations");
+	tb_path_key(p, TB_ANN_MOVE_BACK_AFTER);
+	if (tb_duration_parse(v, &ns, &err))
+		tb_errs_invalid_str(e, p, v, "%s", err.msg);
+	else if (ns <= 0)
+		tb_errs_invalid_str(e, p, v, "must be a positive duration, such as 5m");
+	tb_path_pop(p, mark);
+}
+
 void tb_policy_validate(const struct tb_policy *pol, bool namespaced, struct tb_errs *e)
 {
 	const struct tb_propagation_spec *s = &pol->spec;
@@ -841,6 +860,7 @@ void tb_policy_validate(const struct tb_policy *pol, bool namespaced, struct tb_
 
 	tb_path_field(&p, "metadata");
 	tb_meta_validate(&pol->metadata, namespaced, policy_name_check, &p, e);
+	move_back_validate(&pol->metadata, &p, e);
 	tb_path_set(&p, "spec");
 	if (s->placement) {
 		mark = tb_path_field(&p, "placement");

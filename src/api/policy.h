@@ -153,6 +153,12 @@ struct tb_policy_defaults {
 
 #define TB_POLICY_DEFAULTS_INIT { 300, 300, "default" }
 
+/* Tugboat's policy annotation that asks for moving back after recovery: how
+ * long (a Go duration) a recovered cluster must stay healthy before the
+ * replicas evicted from it return. Absent: they stay where they went, as in
+ * Karmada. */
+#define TB_ANN_MOVE_BACK_AFTER "failover.tugboat.io/move-back-after"
+
 void tb_policy_default(struct tb_policy *p, bool namespaced, const struct tb_policy_defaults *d);
 void tb_policy_validate(const struct tb_policy *p, bool namespaced, struct tb_errs *e);
 

@@ -17,6 +17,7 @@ static void usage(FILE *f)
 "Usage: tugctl sim -f SCENARIO [--seed N] [-o text|json] [-q]\n"
 "       tugctl sim -f SCENARIO --sweep N     (seeds 1..N)\n"
 "       tugctl sim --random --sweep N        (N random scenarios)\n"
+"       tugctl sim --random --seed N         (the timeline of random scenario N)\n"
 "\n"
 "Runs Tugboat's failover controllers against simulated member clusters on a\n"
 "virtual clock. SCENARIO is a `kind: Scenario` document (sim.tugboat.io/v1alpha1:\n"
@@ -31,7 +32,8 @@ static void usage(FILE *f)
 "  -q, --quiet           only the summary\n"
 "      --sweep N         run seeds 1..N; print one line per seed; each seed is run\n"
 "                        twice to check the output is identical\n"
-"      --random          with --sweep: a random scenario per seed\n");
+"      --random          with --sweep: a random scenario per seed; with --seed N:\n"
+"                        random scenario N alone, with its timeline\n");
 }
 
 static int sweep(const struct tb_scenario *fixed, uint64_t n)
@@ -149,13 +151,23 @@ int tb_cmd_sim(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind < argc || (!file && !random) || (random && (file || !nsweep))) {
-		fprintf(stderr, "tugctl sim: give -f SCENARIO, or --random with --sweep N\n");
+	if (optind < argc || (!file && !random) || (random && file)) {
+		fprintf(stderr, "tugctl sim: give -f SCENARIO, or --random with --sweep N or "
+			"--seed N\n");
 		usage(stderr);
 		return 2;
 	}
-	if (random)
+	if (random && nsweep)
 		return sweep(NULL, (uint64_t)nsweep);
+	if (random) {
+		/* One random scenario, with its timeline: what a sweep failure was. */
+		tb_sim_random_scenario(o.seed, &sc);
+		tb_sim_run(&sc, &o, &sb, &rep);
+		fwrite(sb.buf, 1, sb.len, stdout);
+		rc = rep.violation ? 1 : 0;
+		tb_sim_report_release(&rep);
+		goto out;
+	}
 	if (tb_cli_read_file(file, &buf, &len, &err) < 0) {
 		fprintf(stderr, "tugctl sim: %s: %s\n", file, err.msg);
 		return 2;

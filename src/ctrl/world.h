@@ -37,10 +37,6 @@ struct tb_wevicted {
 	int64_t at_ms;
 };
 
-/* The policy annotation that asks for moving back, as a Go duration: how long
- * a recovered cluster must stay healthy first. */
-#define TB_ANN_MOVE_BACK_AFTER "failover.tugboat.io/move-back-after"
-
 struct tb_wbinding {
 	struct tb_binding obj;		/* owned */
 	bool namespaced;
@@ -55,8 +51,7 @@ struct tb_wbinding {
 	/* Moving back after recovery (TB_ANN_MOVE_BACK_AFTER; 0: off). */
 	int64_t move_back_after_ms;
 	TB_VEC(struct tb_wevicted) evicted_from;
-	char *moving_back;		/* surge under way towards this cluster, or NULL */
-	int64_t moving_share;		/* the replicas started there */
+	char *moving_back;		/* a surge under way, for this cluster; or NULL */
 	int64_t moving_since;
 };
 

@@ -86,16 +86,23 @@ void tb_sim_random_scenario(uint64_t seed, struct tb_scenario *sc)
 			       "  template:\n    spec:\n      containers:\n      - name: c\n"
 			       "        resources: {requests: {cpu: %lldm}}\n", (long long)i,
 			       (long long)pick(&r, 1, 8), (long long)pick(&r, 100, 1000));
+		/* Half the policies move back after recovery, after 2-15 s. */
+		if (pick(&r, 0, 1))
+			snprintf(buf, sizeof(buf), ", annotations: {failover.tugboat.io/move-back-after: "
+				 "%llds}", (long long)pick(&r, 2, 15));
+		else
+			buf[0] = '\0';
 		tb_strbuf_addf(&sb, "---\napiVersion: policy.karmada.io/v1alpha1\nkind: "
-			       "PropagationPolicy\nmetadata: {name: app%lld, namespace: default}\nspec:\n"
+			       "PropagationPolicy\nmetadata: {name: app%lld, namespace: default%s}\n"
+			       "spec:\n"
 			       "  resourceSelectors: [{apiVersion: apps/v1, kind: Deployment, name: app%lld}]\n"
 			       "  placement:\n    clusterTolerations:\n"
 			       "    - {key: cluster.karmada.io/not-ready, operator: Exists, effect: NoExecute, "
 			       "tolerationSeconds: %lld}\n"
 			       "    - {key: cluster.karmada.io/unreachable, operator: Exists, effect: NoExecute, "
 			       "tolerationSeconds: %lld}\n    %s\n",
-			       (long long)i, (long long)i, (long long)pick(&r, 0, 5), (long long)pick(&r, 0, 5),
-			       strategies[i]);
+			       (long long)i, buf, (long long)i, (long long)pick(&r, 0, 5),
+			       (long long)pick(&r, 0, 5), strategies[i]);
 	}
 	add_doc(&docs, sb.buf);
 	memset(sc, 0, sizeof(*sc));

@@ -68,6 +68,7 @@ struct sim {
 	struct eviction *ev;
 	size_t nev, aev;
 	int64_t *ready_total;		/* per binding, as last reported */
+	int64_t *moveback_floor;	/* per binding: ready count a move back keeps, or -1 */
 	struct tb_strbuf *out;
 	json_t *events;
 	int64_t now, next_monitor, next_evict;
@@ -458,6 +459,35 @@ static void set_q(struct tb_reslist *l, const char *name, int64_t v, bool milli)
 /* What members report to the control plane: cluster resource summaries and
  * each binding's per-cluster health (status aggregation). Unreachable
  * members report nothing: the control plane keeps its last view. */
+/* A move back never takes ready replicas away: from the moment it starts
+ * until the binding is settled again, its ready count stays at least what it
+ * was (unless a member fails meanwhile, which is not the move back's doing). */
+static void check_move_back(struct sim *s, size_t b, int64_t total, int64_t want)
+{
+	const struct tb_wbinding *wb = &s->w.bindings.v[b];
+	int64_t *floor = &s->moveback_floor[b];
+	char name[300];
+	size_t c;
+
+	if (wb->moving_back && *floor < 0)
+		*floor = s->ready_total[b] < want ? s->ready_total[b] : want;
+	if (*floor < 0)
+		return;
+	/* A member that stops serving takes replicas away by itself: from then
+	 * on a drop says nothing about the move back. */
+	for (c = 0; c < s->w.clusters.n; c++)
+		if (!serving(&s->m[c])) {
+			*floor = -1;
+			return;
+		}
+	if (total < *floor)
+		violate(s, "move back keeps replicas ready", "%s: %" PRId64 " ready during a move "
+			"back, down from %" PRId64, tb_world_binding_name(wb, name, sizeof(name)),
+			total, *floor);
+	if (!wb->moving_back && !wb->need_schedule && total >= want)
+		*floor = -1;
+}
+
 static void report_status(struct sim *s)
 {
 	struct tb_strbuf sb = TB_STRBUF_INIT;
@@ -542,6 +572,7 @@ static void report_status(struct sim *s)
 				s->dirty = true;
 			}
 		}
+		check_move_back(s, b, total, want);
 		if (total != s->ready_total[b]) {
 			char msg[400];
 			s->ready_total[b] = total;
@@ -772,6 +803,9 @@ static void setup(struct sim *s)
 		}
 	}
 	s->ready_total = tb_calloc(s->w.bindings.n + 1, sizeof(*s->ready_total));
+	s->moveback_floor = tb_calloc(s->w.bindings.n + 1, sizeof(*s->moveback_floor));
+	for (i = 0; i < s->w.bindings.n; i++)
+		s->moveback_floor[i] = -1;
 }
 
 /* ---- summary ---------------------------------------------------------------------- */
@@ -906,6 +940,7 @@ void tb_sim_run(const struct tb_scenario *sc, const struct tb_sim_opts *o, struc
 		tb_free(s.ev[i].cluster);
 	tb_free(s.ev);
 	tb_free(s.ready_total);
+	tb_free(s.moveback_floor);
 	tb_free(s.policies);
 	tb_free(s.inc);
 	tb_free(s.m);

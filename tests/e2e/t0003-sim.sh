@@ -45,6 +45,29 @@ test_expect_success 'planned maintenance: new replicas are ready before the old 
 	expect_contains out "invariants: all held"
 '
 
+test_expect_success 'move back after recovery: started there first, then rebalanced' '
+	tugctl sim -f "$SIM/move-back.yaml" >out &&
+	expect_contains out "member1 healthy for 20s: starting member1=3 before taking any replica elsewhere" &&
+	expect_contains out "9 ready of 9 placed member1=3 member2=3 member3=3" &&
+	expect_contains out "every replica ready: rebalanced to member1=3 member2=2 member3=1" &&
+	expect_contains out "6 ready of 6 placed member1=3 member2=2 member3=1" &&
+	expect_contains out "invariants: all held" &&
+	ready=$(sed -n "/moveback/,\$ s/.*batch-worker-deployment: \([0-9]*\) ready of.*/\1/p" out) &&
+	for n in $ready; do test "$n" -ge 6; done &&
+	sed "/failover.tugboat.io/d; /annotations:/d" "$SIM/move-back.yaml" >stay.yaml &&
+	tugctl sim -f stay.yaml >stay &&
+	! grep -q moveback stay &&
+	expect_contains stay "6/6 ready at the end" &&
+	grep -q "placed member2=3 member3=3$" stay
+'
+
+test_expect_success 'a random scenario is shown alone by its seed' '
+	tugctl sim --random --seed 3 >a &&
+	tugctl sim --random --seed 3 >b &&
+	cmp a b &&
+	expect_contains a "summary (random-3, seed 3)"
+'
+
 test_expect_success 'slow and flapping members are not evicted' '
 	tugctl sim -f "$SIM/slow-member.yaml" >slow &&
 	expect_contains slow "evictions: 0," &&

@@ -25,6 +25,20 @@ struct bad_case {
 };
 
 static const struct bad_case bad_cases[] = {
+	{ "move-back window that is not a duration",
+	  "apiVersion: policy.karmada.io/v1alpha1\nkind: PropagationPolicy\n"
+	  "metadata:\n  name: x\n  namespace: default\n"
+	  "  annotations: {failover.tugboat.io/move-back-after: soon}\n"
+	  "spec:\n  resourceSelectors: [{apiVersion: apps/v1, kind: Deployment}]\n",
+	  "metadata.annotations[failover.tugboat.io/move-back-after]: Invalid value: \"soon\": "
+	  "time: invalid duration \"soon\"" },
+	{ "move-back window that is not positive",
+	  "apiVersion: policy.karmada.io/v1alpha1\nkind: PropagationPolicy\n"
+	  "metadata:\n  name: x\n  namespace: default\n"
+	  "  annotations: {failover.tugboat.io/move-back-after: 0s}\n"
+	  "spec:\n  resourceSelectors: [{apiVersion: apps/v1, kind: Deployment}]\n",
+	  "metadata.annotations[failover.tugboat.io/move-back-after]: Invalid value: \"0s\": "
+	  "must be a positive duration, such as 5m" },
 	{ "no resource selector (the CRD's minItems: 1)",
 	  "apiVersion: policy.karmada.io/v1alpha1\nkind: PropagationPolicy\n"
 	  "metadata: {name: x, namespace: default}\nspec:\n  resourceSelectors: []\n",
