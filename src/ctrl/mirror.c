@@ -303,13 +303,18 @@ void tb__mirror_write_back(struct tb_tugd *t)
 {
 	struct tb_world *w = &t->world;
 
-	for (size_t i = 0; i < w->bindings.n && w->n_changed; i++) {
-		struct tb_wbinding *wb = &w->bindings.v[i];
+	size_t n, *idx;
 
-		if (!wb->changed)
-			continue;
-		tb_world_changed(w, wb, false);
-		write_one(t, wb);
+	while (w->n_changed && (n = tb_world_take_flagged(w, true, &idx)) > 0) {
+		for (size_t i = 0; i < n; i++) {
+			struct tb_wbinding *wb = &w->bindings.v[idx[i]];
+
+			if (!wb->changed)
+				continue;
+			tb_world_changed(w, wb, false);
+			write_one(t, wb);
+		}
+		tb_free(idx);
 	}
 }
 

@@ -37,13 +37,66 @@ static void take_result(struct tb_binding_spec *spec, struct tb_sched_result *r)
 	r->clusters.n = 0;
 }
 
+static void schedule_one(struct tb_world *w, struct tb_wbinding *b,
+			 const struct tb_sched_snapshot *snap, struct tb_strbuf *sb, int64_t now_ms)
+{
+	struct tb_sched_result r;
+	char name[300];
+	size_t k;
+
+	if (!b->need_schedule)
+		return;
+	tb_world_need_schedule(w, b, false);
+	if (!b->obj.spec.placement)
+		return;
+	tb_world_binding_name(b, name, sizeof(name));
+	if (tb_sched_schedule(snap, &b->obj.spec, &b->obj.status, 0, &r) < 0) {
+		/* Karmada's Scheduled condition: NoClusterFit when nothing fits. */
+		if (tb_condition_set(&b->obj.status.conditions, "Scheduled", "False",
+				     "NoClusterFit", r.error, now_ms))
+			tb_world_changed(w, b, true);
+		if (!b->unschedulable || strcmp(b->unschedulable, r.error)) {
+			tb_world_emit(w, now_ms, TB_EV_SCHEDULE, name, "unschedulable: %s", r.error);
+			tb_free(b->unschedulable);
+			b->unschedulable = tb_strdup(r.error);
+		}
+		tb_sched_result_release(&r);
+		return;
+	}
+	tb_free(b->unschedulable);
+	b->unschedulable = NULL;
+	/* Nothing to record when the answer is what the binding already says
+	 * for its current generation (a restart, a cluster update that moves
+	 * nothing). */
+	if (same_clusters(&b->obj.spec, &r) &&
+	    b->obj.status.scheduler_observed_generation == b->obj.metadata.generation &&
+	    !tb_condition_set(&b->obj.status.conditions, "Scheduled", "True", "Success",
+			      "Binding has been scheduled successfully.", now_ms)) {
+		tb_sched_result_release(&r);
+		return;
+	}
+	if (!same_clusters(&b->obj.spec, &r)) {
+		tb_strbuf_reset(sb);
+		for (k = 0; k < r.clusters.n; k++)
+			tb_strbuf_addf(sb, "%s%s=%lld", k ? " " : "", r.clusters.v[k].name,
+				       (long long)r.clusters.v[k].replicas);
+		take_result(&b->obj.spec, &r);
+		b->obj.metadata.generation++;
+		tb_world_emit(w, now_ms, TB_EV_SCHEDULE, name, "%s", sb->len ? sb->buf : "(none)");
+	}
+	b->obj.status.scheduler_observed_generation = b->obj.metadata.generation;
+	b->obj.status.last_scheduled_time = now_ms;
+	tb_condition_set(&b->obj.status.conditions, "Scheduled", "True", "Success",
+			 "Binding has been scheduled successfully.", now_ms);
+	tb_world_changed(w, b, true);
+	tb_sched_result_release(&r);
+}
+
 int64_t tb_ctrl_schedule(struct tb_world *w, int64_t now_ms)
 {
 	const struct tb_sched_snapshot *snap;
 	struct tb_strbuf sb = TB_STRBUF_INIT;
-	struct tb_sched_result r;
-	char name[300];
-	size_t i, k;
+	size_t i, j, n, *idx;
 
 	/* A change in the clusters may place what could not be placed, and
 	 * Duplicated bindings follow the set of usable clusters. */
@@ -57,57 +110,12 @@ int64_t tb_ctrl_schedule(struct tb_world *w, int64_t now_ms)
 	}
 	if (!w->n_need_schedule)
 		return 0;
+	/* Only the flagged bindings, in index order: no scan of all of them. */
 	snap = tb_world_snapshot(w);
-	for (i = 0; i < w->bindings.n && w->n_need_schedule; i++) {
-		struct tb_wbinding *b = &w->bindings.v[i];
-
-		if (!b->need_schedule)
-			continue;
-		tb_world_need_schedule(w, b, false);
-		if (!b->obj.spec.placement)
-			continue;
-		tb_world_binding_name(b, name, sizeof(name));
-		if (tb_sched_schedule(snap, &b->obj.spec, &b->obj.status, 0, &r) < 0) {
-			/* Karmada's Scheduled condition: NoClusterFit when nothing fits. */
-			if (tb_condition_set(&b->obj.status.conditions, "Scheduled", "False",
-					     "NoClusterFit", r.error, now_ms))
-				tb_world_changed(w, b, true);
-			if (!b->unschedulable || strcmp(b->unschedulable, r.error)) {
-				tb_world_emit(w, now_ms, TB_EV_SCHEDULE, name, "unschedulable: %s",
-					      r.error);
-				tb_free(b->unschedulable);
-				b->unschedulable = tb_strdup(r.error);
-			}
-			tb_sched_result_release(&r);
-			continue;
-		}
-		tb_free(b->unschedulable);
-		b->unschedulable = NULL;
-		/* Nothing to record when the answer is what the binding already
-		 * says for its current generation (a restart, a cluster update
-		 * that moves nothing). */
-		if (same_clusters(&b->obj.spec, &r) &&
-		    b->obj.status.scheduler_observed_generation == b->obj.metadata.generation &&
-		    !tb_condition_set(&b->obj.status.conditions, "Scheduled", "True", "Success",
-				      "Binding has been scheduled successfully.", now_ms)) {
-			tb_sched_result_release(&r);
-			continue;
-		}
-		if (!same_clusters(&b->obj.spec, &r)) {
-			tb_strbuf_reset(&sb);
-			for (k = 0; k < r.clusters.n; k++)
-				tb_strbuf_addf(&sb, "%s%s=%lld", k ? " " : "", r.clusters.v[k].name,
-					       (long long)r.clusters.v[k].replicas);
-			take_result(&b->obj.spec, &r);
-			b->obj.metadata.generation++;
-			tb_world_emit(w, now_ms, TB_EV_SCHEDULE, name, "%s", sb.len ? sb.buf : "(none)");
-		}
-		b->obj.status.scheduler_observed_generation = b->obj.metadata.generation;
-		b->obj.status.last_scheduled_time = now_ms;
-		tb_condition_set(&b->obj.status.conditions, "Scheduled", "True", "Success",
-				 "Binding has been scheduled successfully.", now_ms);
-		tb_world_changed(w, b, true);
-		tb_sched_result_release(&r);
+	while (w->n_need_schedule && (n = tb_world_take_flagged(w, false, &idx)) > 0) {
+		for (j = 0; j < n; j++)
+			schedule_one(w, &w->bindings.v[idx[j]], snap, &sb, now_ms);
+		tb_free(idx);
 	}
 	tb_strbuf_release(&sb);
 	return 0;

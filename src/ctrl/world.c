@@ -39,6 +39,8 @@ void tb_world_release(struct tb_world *w)
 	for (i = 0; i < w->bindings.n; i++)
 		binding_release(&w->bindings.v[i]);
 	tb_free(w->bindings.v);
+	tb_free(w->need_idx.v);
+	tb_free(w->changed_idx.v);
 	tb_free(w->taint_policies.v);
 	tb_sched_snapshot_release(&w->snap);
 	tb_free(w->snap_clusters);
@@ -95,26 +97,79 @@ void tb_world_remove_cluster(struct tb_world *w, size_t i)
 	w->snapshot_stale = true;
 }
 
+static void push_idx(size_t **v, size_t *n, size_t *alloc, size_t i)
+{
+	tb_grow((void **)v, alloc, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = i;
+}
+
 void tb_world_need_schedule(struct tb_world *w, struct tb_wbinding *b, bool on)
 {
-	if (b->need_schedule != on)
+	if (b->need_schedule != on) {
 		w->n_need_schedule += on ? 1 : (size_t)-1;
+		if (on)
+			push_idx(&w->need_idx.v, &w->need_idx.n, &w->need_alloc,
+				 (size_t)(b - w->bindings.v));
+	}
 	b->need_schedule = on;
 }
 
 void tb_world_changed(struct tb_world *w, struct tb_wbinding *b, bool on)
 {
-	if (b->changed != on)
+	if (b->changed != on) {
 		w->n_changed += on ? 1 : (size_t)-1;
+		if (on)
+			push_idx(&w->changed_idx.v, &w->changed_idx.n, &w->changed_alloc,
+				 (size_t)(b - w->bindings.v));
+	}
 	b->changed = on;
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+size_t tb_world_take_flagged(struct tb_world *w, bool changed, size_t **ret)
+{
+	size_t *v = changed ? w->changed_idx.v : w->need_idx.v;
+	size_t n = changed ? w->changed_idx.n : w->need_idx.n, i, k = 0;
+
+	if (changed) {
+		w->changed_idx.v = NULL;
+		w->changed_idx.n = w->changed_alloc = 0;
+	} else {
+		w->need_idx.v = NULL;
+		w->need_idx.n = w->need_alloc = 0;
+	}
+	qsort(v, n, sizeof(*v), cmp_size);
+	for (i = 0; i < n; i++) {
+		const struct tb_wbinding *b = &w->bindings.v[v[i]];
+
+		if (v[i] < w->bindings.n && (k == 0 || v[k - 1] != v[i]) &&
+		    (changed ? b->changed : b->need_schedule))
+			v[k++] = v[i];
+	}
+	*ret = v;
+	return k;
 }
 
 void tb_world_remove_binding(struct tb_world *w, size_t i)
 {
+	struct tb_wbinding *moved;
+
 	tb_world_need_schedule(w, &w->bindings.v[i], false);
 	tb_world_changed(w, &w->bindings.v[i], false);
 	binding_release(&w->bindings.v[i]);
 	w->bindings.v[i] = w->bindings.v[--w->bindings.n];
+	/* The last binding now lives at i: its flags must be found there. */
+	moved = &w->bindings.v[i];
+	if (i < w->bindings.n && moved->need_schedule)
+		push_idx(&w->need_idx.v, &w->need_idx.n, &w->need_alloc, i);
+	if (i < w->bindings.n && moved->changed)
+		push_idx(&w->changed_idx.v, &w->changed_idx.n, &w->changed_alloc, i);
 }
 
 void tb_world_emit(struct tb_world *w, int64_t now_ms, const char *kind, const char *object,

@@ -80,6 +80,12 @@ struct tb_world {
 	struct tb_ratelimit evict_rate;
 	size_t n_need_schedule;		/* bindings with need_schedule set */
 	size_t n_changed;		/* bindings with changed set */
+	/* Their indices, so a pass visits them without scanning every binding.
+	 * May hold stale or repeated entries: the flag is the truth. */
+	TB_VEC(size_t) need_idx;
+	size_t need_alloc;
+	TB_VEC(size_t) changed_idx;
+	size_t changed_alloc;
 	bool snapshot_stale;		/* clusters changed since the snapshot */
 	struct tb_sched_snapshot snap;
 	const struct tb_cluster **snap_clusters;
@@ -101,6 +107,10 @@ struct tb_wcluster *tb_world_cluster(struct tb_world *w, const char *name);
  * world counts them and a pass with nothing to do skips its scan. */
 void tb_world_need_schedule(struct tb_world *w, struct tb_wbinding *b, bool on);
 void tb_world_changed(struct tb_world *w, struct tb_wbinding *b, bool on);
+/* Takes the indices of the bindings flagged need_schedule (changed: false)
+ * or changed (true), in increasing order without repeats, into *ret (the
+ * caller frees it); returns how many. */
+size_t tb_world_take_flagged(struct tb_world *w, bool changed, size_t **ret);
 
 /* Removes by swapping the last entry into i (its index changes to i). */
 void tb_world_remove_cluster(struct tb_world *w, size_t i);
