@@ -319,6 +319,7 @@ int main(int argc, char **argv)
 	tb_info("tugd %s: store %s/tugboat.db at resourceVersion %llu", TB_VERSION, o.data,
 		(unsigned long long)tb_store_rv(store));
 	base = event_base_new();
+	event_base_priority_init(base, TUGD_PRIORITIES);
 	so.address = o.address;
 	so.port = o.port;
 	so.defaults.not_ready_toleration_seconds = o.cfg.not_ready_toleration_s;

@@ -96,7 +96,7 @@ int64_t tb_ctrl_schedule(struct tb_world *w, int64_t now_ms)
 {
 	const struct tb_sched_snapshot *snap;
 	struct tb_strbuf sb = TB_STRBUF_INIT;
-	size_t i, j, n, *idx;
+	size_t i, j, n, *idx, done = 0;
 
 	/* A change in the clusters may place what could not be placed, and
 	 * Duplicated bindings follow the set of usable clusters. */
@@ -113,9 +113,18 @@ int64_t tb_ctrl_schedule(struct tb_world *w, int64_t now_ms)
 	/* Only the flagged bindings, in index order: no scan of all of them. */
 	snap = tb_world_snapshot(w);
 	while (w->n_need_schedule && (n = tb_world_take_flagged(w, false, &idx)) > 0) {
-		for (j = 0; j < n; j++)
+		for (j = 0; j < n; j++) {
+			/* Over budget: the rest waits for the next pass. */
+			if (w->sched_budget && done == w->sched_budget) {
+				tb_world_flag_again(w, false, idx[j]);
+				continue;
+			}
 			schedule_one(w, &w->bindings.v[idx[j]], snap, &sb, now_ms);
+			done++;
+		}
 		tb_free(idx);
+		if (w->sched_budget && done == w->sched_budget)
+			break;
 	}
 	tb_strbuf_release(&sb);
 	return 0;

@@ -188,6 +188,7 @@ static void reconcile(evutil_socket_t fd, short what, void *data)
 		sync_exec_namespaces(t);
 	left += tb__detector_run(t, TUGD_BATCH);
 	tb_ctrl_schedule(&t->world, t->now_ms());
+	left += t->world.n_need_schedule;
 	tb__mirror_write_back(t);
 	left += tb__works_run(t, TUGD_BATCH);
 	if (left)
@@ -253,7 +254,10 @@ int tb_tugd_new(struct tb_tugd **ret, struct event_base *base, struct tb_store *
 	t->now_ms = now_ms;
 	tb_world_init(&t->world, cfg, now_ms());
 	t->world.event = on_sched_event;
+	t->world.sched_budget = TUGD_BATCH;
 	t->kick = event_new(base, -1, 0, reconcile, t);
+	/* Requests first: reconcile turns run when no request is waiting. */
+	event_priority_set(t->kick, TUGD_PRIO_RECONCILE);
 	if (ensure_namespaces(t)) {
 		tb_tugd_free(t);
 		return tb_error(err, TB_EIO, "cannot create the default namespaces");

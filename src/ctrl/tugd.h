@@ -16,6 +16,11 @@
 
 struct tb_tugd;
 
+/* The event base tugd runs on has three priorities (event_base_priority_init
+ * (base, 3)): requests run at the default (1), reconcile turns at 2. */
+#define TUGD_PRIORITIES 3
+#define TUGD_PRIO_RECONCILE 2
+
 int tb_tugd_new(struct tb_tugd **ret, struct event_base *base, struct tb_store *store,
 		const struct tb_failover_config *cfg, int64_t (*now_ms)(void),
 		struct tb_err *err);

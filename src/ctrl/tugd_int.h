@@ -20,9 +20,10 @@
 #define RES_WORKS "works.work.karmada.io"
 #define RES_NAMESPACES "namespaces"
 
-/* Bounded work per loop turn, so the API stays responsive while thousands
- * of objects are reconciled; the rest waits for the next turn. */
-#define TUGD_BATCH 1000
+/* Bounded work per reconcile turn, so the API stays responsive while
+ * thousands of objects are reconciled: a turn runs at a lower priority than
+ * requests, and the rest waits for the next turn. */
+#define TUGD_BATCH 64
 
 struct tb_dpolicy;	/* mirror.c: the world kept in step with the store, and written back. */
 void tb__mirror_on_cluster(struct tb_tugd *t, const struct tb_store_event *ev);

@@ -132,6 +132,14 @@ static int cmp_size(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+void tb_world_flag_again(struct tb_world *w, bool changed, size_t i)
+{
+	if (changed)
+		push_idx(&w->changed_idx.v, &w->changed_idx.n, &w->changed_alloc, i);
+	else
+		push_idx(&w->need_idx.v, &w->need_idx.n, &w->need_alloc, i);
+}
+
 size_t tb_world_take_flagged(struct tb_world *w, bool changed, size_t **ret)
 {
 	size_t *v = changed ? w->changed_idx.v : w->need_idx.v;

@@ -80,6 +80,7 @@ struct tb_world {
 	struct tb_ratelimit evict_rate;
 	size_t n_need_schedule;		/* bindings with need_schedule set */
 	size_t n_changed;		/* bindings with changed set */
+	size_t sched_budget;		/* bindings scheduled per pass at most (0: all) */
 	/* Their indices, so a pass visits them without scanning every binding.
 	 * May hold stale or repeated entries: the flag is the truth. */
 	TB_VEC(size_t) need_idx;
@@ -111,6 +112,8 @@ void tb_world_changed(struct tb_world *w, struct tb_wbinding *b, bool on);
  * or changed (true), in increasing order without repeats, into *ret (the
  * caller frees it); returns how many. */
 size_t tb_world_take_flagged(struct tb_world *w, bool changed, size_t **ret);
+/* Puts a taken index back (its binding is still flagged: for a later pass). */
+void tb_world_flag_again(struct tb_world *w, bool changed, size_t i);
 
 /* Removes by swapping the last entry into i (its index changes to i). */
 void tb_world_remove_cluster(struct tb_world *w, size_t i);
