@@ -102,12 +102,12 @@ int tb_cmd_sim(int argc, char **argv)
 	struct tb_err err = TB_ERR_INIT;
 	struct tb_strbuf sb = TB_STRBUF_INIT;
 	struct tb_sim_report rep;
-	struct tb_scenario sc;
+	struct tb_scenario sc = { 0 };
 	const char *file = NULL;
 	int64_t v, nsweep = 0;
 	bool random = false;
 	size_t len, i;
-	char *buf;
+	char *buf = NULL;
 	int opt, rc = 2;
 
 	memset(&sc, 0, sizeof(sc));
