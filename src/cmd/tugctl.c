@@ -1,6 +1,7 @@
 /* tugctl: the Tugboat CLI. This file only dispatches to subcommands; each
  * lives in its own tugctl_<name>.c. */
 #include "cmd/cli.h"
+#include "cmd/tugctl_client.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -22,6 +23,9 @@ static const struct tb_cli_cmd commands[] = {
 	  "Show where the scheduler would place a binding (-f FILE), offline" },
 	{ "sim", tb_cmd_sim,
 	  "Simulate failovers on a virtual clock (-f SCENARIO), with invariants" },
+	{ "join", tb_cmd_join,
+	  "Register a member cluster from its kubeconfig (NAME --cluster-kubeconfig FILE)" },
+	{ "unjoin", tb_cmd_unjoin, "Remove a member cluster and its credentials (NAME)" },
 	{ "version", cmd_version, "Print the version" },
 	{ "help", cmd_help, "Show this help" },
 	{ NULL, NULL, NULL }
