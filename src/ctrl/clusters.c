@@ -73,6 +73,8 @@ static void sync_taints(struct tb_world *w, struct tb_wcluster *c, int64_t now)
 				tb_strbuf_addf(&msg, "%s-%s", msg.len ? " " : "", before.v[i]);
 		tb_world_emit(w, now, TB_EV_TAINT, c->obj.metadata.name, "%s", msg.buf);
 		w->snapshot_stale = true;
+		w->taints_changed = true;
+		c->changed = true;
 	}
 	free_strings(&before);
 	free_strings(&after);
@@ -83,6 +85,7 @@ static void ready_changed(struct tb_world *w, struct tb_wcluster *c, int64_t now
 {
 	write_condition(c);
 	w->snapshot_stale = true;
+	c->changed = true;
 	tb_world_emit(w, now, TB_EV_CLUSTER, c->obj.metadata.name, "Ready=%s (%s)",
 		      tb_ready_name(c->health.ready), c->health.reason);
 }
@@ -100,6 +103,31 @@ void tb_ctrl_probe_result(struct tb_world *w, size_t i, enum tb_probe r, int64_t
 	}
 }
 
+void tb_ctrl_cluster_reported(struct tb_world *w, size_t i, int64_t now_ms)
+{
+	struct tb_wcluster *c = &w->clusters.v[i];
+	const struct tb_condition *cond = NULL;
+	enum tb_ready r = TB_READY_NONE;
+
+	for (size_t k = 0; k < c->obj.status.conditions.n; k++)
+		if (!strcmp(c->obj.status.conditions.v[k].type, "Ready"))
+			cond = &c->obj.status.conditions.v[k];
+	if (cond && cond->status)
+		r = !strcmp(cond->status, "True") ? TB_READY_TRUE :
+		    !strcmp(cond->status, "False") ? TB_READY_FALSE : TB_READY_UNKNOWN;
+	if (r != c->health.ready) {
+		c->health.ready = r;
+		c->health.transition_ms = cond && cond->last_transition_time ?
+					  cond->last_transition_time : now_ms;
+		if (r == TB_READY_TRUE)
+			c->health.last_ok_ms = now_ms;
+		w->snapshot_stale = true;
+		tb_world_emit(w, now_ms, TB_EV_CLUSTER, c->obj.metadata.name,
+			      "Ready=%s (reported)", tb_ready_name(r));
+	}
+	sync_taints(w, c, now_ms);
+}
+
 int64_t tb_ctrl_monitor(struct tb_world *w, int64_t now_ms)
 {
 	size_t i, unhealthy = 0;
@@ -107,7 +135,9 @@ int64_t tb_ctrl_monitor(struct tb_world *w, int64_t now_ms)
 
 	for (i = 0; i < w->clusters.n; i++) {
 		struct tb_wcluster *c = &w->clusters.v[i];
-		if (tb_health_eval(&c->health, &w->cfg, now_ms))
+		if (c->external && c->health.ready == TB_READY_TRUE)
+			c->health.last_ok_ms = now_ms;
+		else if (!c->external && tb_health_eval(&c->health, &w->cfg, now_ms))
 			ready_changed(w, c, now_ms);
 		if (c->health.ready == TB_READY_FALSE || c->health.ready == TB_READY_UNKNOWN)
 			unhealthy++;

@@ -53,12 +53,21 @@ static int decode_json(const struct tb_schema *s, const struct tb_store_obj *o, 
 	return rc;
 }
 
+/* A cluster we probe: its apiEndpoint and credentials are what we probe
+ * with. One without (or a Pull cluster) reports its own health. */
+static bool external(const struct tb_cluster *c)
+{
+	return !c->spec.api_endpoint || !c->spec.secret_ref ||
+	       (c->spec.sync_mode && !strcmp(c->spec.sync_mode, "Pull"));
+}
+
 void tb__mirror_on_cluster(struct tb_tugd *t, const struct tb_store_event *ev)
 {
 	struct tb_world *w = &t->world;
 	struct tb_wcluster *wc = tb_world_cluster(w, ev->obj->name);
 	struct tb_cluster c;
 	json_t *j;
+	size_t i;
 	int rc;
 
 	t->exec_ns_checked = false;
@@ -67,23 +76,39 @@ void tb__mirror_on_cluster(struct tb_tugd *t, const struct tb_store_event *ev)
 			return;
 		tb_world_remove_cluster(w, (size_t)(wc - w->clusters.v));
 		/* What ran there must go elsewhere. */
-		for (size_t i = 0; i < w->bindings.n; i++)
+		for (i = 0; i < w->bindings.n; i++)
 			if (targets(&w->bindings.v[i].obj, ev->obj->name))
 				tb_world_need_schedule(w, &w->bindings.v[i], true);
 		return;
 	}
+	if (t->writing && wc)
+		return;		/* our own write-back: the world has it */
 	j = json_loadb(ev->obj->json, ev->obj->len, 0, NULL);
 	rc = decode_json(&tb_cluster_schema, ev->obj, j, &c);
 	json_decref(j);
 	if (rc)
 		return;
 	if (!wc) {
-		tb_world_add_cluster(w, &c, t->now_ms());
-		return;
+		i = tb_world_add_cluster(w, &c, t->now_ms());
+		wc = &w->clusters.v[i];
+	} else {
+		i = (size_t)(wc - w->clusters.v);
+		/* The status of a cluster we probe is ours: a user's write of the
+		 * object does not roll back what the probes found. */
+		if (!external(&c) && !wc->external) {
+			struct tb_cluster_status st = wc->obj.status;
+
+			wc->obj.status = c.status;
+			c.status = st;
+		}
+		tb_schema_release(&tb_cluster_schema, &wc->obj);
+		wc->obj = c;
+		w->snapshot_stale = true;
 	}
-	tb_schema_release(&tb_cluster_schema, &wc->obj);
-	wc->obj = c;
-	w->snapshot_stale = true;
+	wc->external = external(&wc->obj);
+	if (wc->external)
+		tb_ctrl_cluster_reported(w, i, t->now_ms());
+	tb__failover_poke(t);
 }
 
 /* ---- the lean copy ---------------------------------------------------------------------- */

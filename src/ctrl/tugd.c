@@ -190,6 +190,7 @@ static void reconcile(evutil_socket_t fd, short what, void *data)
 	tb_ctrl_schedule(&t->world, t->now_ms());
 	left += t->world.n_need_schedule;
 	tb__mirror_write_back(t);
+	tb__failover_write_clusters(t);
 	left += tb__works_run(t, TUGD_BATCH);
 	if (left)
 		tb__tugd_kick(t);
@@ -264,6 +265,7 @@ int tb_tugd_new(struct tb_tugd **ret, struct event_base *base, struct tb_store *
 	}
 	tb__detector_init(t);
 	tb__works_init(t);
+	tb__failover_init(t);
 	/* Level-triggered: at start everything is looked at once. */
 	for (size_t i = 0; res[i]; i++)
 		tb_store_list(store, res[i], NULL, NULL, NULL, load, t);
@@ -281,6 +283,7 @@ void tb_tugd_free(struct tb_tugd *t)
 		tb_store_unsubscribe(t->store, t->sub);
 	if (t->kick)
 		event_free(t->kick);
+	tb__failover_release(t);
 	tb__detector_release(t);
 	tb__works_release(t);
 	tb_queue_release(&t->dirty_bindings);

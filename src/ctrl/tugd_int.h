@@ -54,6 +54,10 @@ struct tb_tugd {
 	size_t npolicies;
 	struct tb_queue dirty_templates;	/* "res|ns|name" */
 
+	/* Failover turn (failover.c). */
+	struct event *ftimer;
+	int64_t next_monitor, next_evict, next_move_back;
+
 	/* Works. */
 	struct tb_queue dirty_bindings;	/* binding keys whose Works to sync */
 	struct tb_hmap works;		/* binding key -> struct tb_workset * */
@@ -89,6 +93,14 @@ void tb__detector_release(struct tb_tugd *t);
 void tb__detector_on_event(struct tb_tugd *t, const struct tb_store_event *ev);
 /* Processes up to max dirty templates; returns how many remain. */
 size_t tb__detector_run(struct tb_tugd *t, size_t max);
+
+/* failover.c */
+void tb__failover_init(struct tb_tugd *t);
+void tb__failover_release(struct tb_tugd *t);
+/* Runs the failover turn as soon as the loop is free (a probe result or a
+ * cluster changed). */
+void tb__failover_poke(struct tb_tugd *t);
+void tb__failover_write_clusters(struct tb_tugd *t);
 
 /* works.c */
 void tb__works_init(struct tb_tugd *t);

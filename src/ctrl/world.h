@@ -22,6 +22,10 @@
 struct tb_wcluster {
 	struct tb_cluster obj;		/* owned */
 	struct tb_health health;
+	/* Its health is reported (its stored Ready condition, as a Pull
+	 * cluster's agent writes it), not probed by us. */
+	bool external;
+	bool changed;			/* conditions or taints changed since written (tugd) */
 };
 
 /* An eviction the taint manager has decided on but not carried out yet. */
@@ -88,6 +92,7 @@ struct tb_world {
 	TB_VEC(size_t) changed_idx;
 	size_t changed_alloc;
 	bool snapshot_stale;		/* clusters changed since the snapshot */
+	bool taints_changed;		/* some cluster's taints changed: evict pass due */
 	struct tb_sched_snapshot snap;
 	const struct tb_cluster **snap_clusters;
 	tb_event_fn event;
@@ -134,6 +139,8 @@ const struct tb_sched_snapshot *tb_world_snapshot(struct tb_world *w);
 /* Cluster status: a finished probe of cluster i. */
 void tb_ctrl_probe_result(struct tb_world *w, size_t i, enum tb_probe r, int64_t rtt_ms,
 			  int64_t now_ms);
+/* A reported (external) cluster's stored Ready condition changed. */
+void tb_ctrl_cluster_reported(struct tb_world *w, size_t i, int64_t now_ms);
 /* Cluster monitor: grace periods, NoExecute taints, mass-outage protection. */
 int64_t tb_ctrl_monitor(struct tb_world *w, int64_t now_ms);
 /* Eviction (the taint manager and graceful eviction in one owner). */
