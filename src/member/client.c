@@ -74,6 +74,12 @@ static void req_free(struct tb_member_req *req)
 	tb_free(req);
 }
 
+static void set_priority(const struct tb_member_client *c, struct event *ev)
+{
+	if (c->priority >= 0)
+		event_priority_set(ev, c->priority);
+}
+
 /* ---- members ------------------------------------------------------------------ */
 
 static struct tb__member_slot *slot_get(struct tb_member_client *c, const char *server)
@@ -303,6 +309,7 @@ static int on_curl_socket(CURL *easy, curl_socket_t fd, int what, void *userp, v
 	kind = EV_PERSIST | ((what & CURL_POLL_IN) ? EV_READ : 0) |
 	       ((what & CURL_POLL_OUT) ? EV_WRITE : 0);
 	sk->ev = event_new(c->base, fd, kind, on_sock_event, c);
+	set_priority(c, sk->ev);
 	event_add(sk->ev, NULL);
 	return 0;
 }
@@ -334,6 +341,7 @@ int tb_member_client_init(struct tb_member_client *c, struct event_base *base,
 	c->max_body = TB_MEMBER_MAX_BODY;
 	c->max_in_flight = TB_MEMBER_MAX_IN_FLIGHT;
 	c->connect_timeout_ms = TB_MEMBER_CONNECT_TIMEOUT_MS;
+	c->priority = -1;
 	c->base = base;
 	TAILQ_INIT(&c->done);
 	TAILQ_INIT(&c->socks);
@@ -570,6 +578,10 @@ int tb_member_request(struct tb_member_client *c, const struct tb_member_conn *c
 		req_free(req);
 		return tb_error(err, TB_EIO, "libcurl: cannot create a handle");
 	}
+	/* The priority may have been chosen after init. */
+	set_priority(c, req->deadline);
+	set_priority(c, c->timer);
+	set_priority(c, c->kick);
 	if ((rc = build(req, conn, method, path, content_type, body, len, err))) {
 		req_free(req);
 		return rc;

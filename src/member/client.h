@@ -65,6 +65,7 @@ struct tb_member_client {
 	size_t max_body;		/* TB_MEMBER_MAX_BODY */
 	unsigned max_in_flight;		/* TB_MEMBER_MAX_IN_FLIGHT */
 	long connect_timeout_ms;	/* TB_MEMBER_CONNECT_TIMEOUT_MS */
+	int priority;			/* libevent priority of its events; -1: the base's default */
 	/* private */
 	struct event_base *base;
 	CURLM *multi;
