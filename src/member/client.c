@@ -556,6 +556,7 @@ int tb_member_request(struct tb_member_client *c, const struct tb_member_conn *c
 {
 	struct tb_member_req *req;
 	struct timeval tv;
+	char *key;
 	int rc;
 
 	if ((rc = check_args(conn, method, path, content_type, err)))
@@ -586,7 +587,12 @@ int tb_member_request(struct tb_member_client *c, const struct tb_member_conn *c
 		req_free(req);
 		return rc;
 	}
-	req->slot = slot_get(c, conn->server);
+	/* One member whether or not its URL ends with a slash. */
+	key = tb_strdup(conn->server);
+	for (size_t n = strlen(key); n && key[n - 1] == '/'; n--)
+		key[n - 1] = '\0';
+	req->slot = slot_get(c, key);
+	tb_free(key);
 	req->state = REQ_QUEUED;
 	TAILQ_INSERT_TAIL(&req->slot->queue, req, link);
 	c->pending++;
