@@ -97,17 +97,63 @@ int tb__tugd_delete(struct tb_tugd *t, const char *res, const char *ns, const ch
 	return rc;
 }
 
+int tb__tugd_mark_deleted(struct tb_tugd *t, const char *res, const char *ns, const char *name)
+{
+	const struct tb_store_obj *o = tb_store_get(t->store, res, ns, name);
+	struct tb_err err = TB_ERR_INIT;
+	json_t *j, *md;
+	char *text;
+	int rc;
+
+	if (!o)
+		return 0;
+	j = json_loadb(o->json, o->len, 0, NULL);
+	md = json_object_get(j, "metadata");
+	if (!json_array_size(json_object_get(md, "finalizers"))) {
+		json_decref(j);
+		return tb__tugd_delete(t, res, ns, name);
+	}
+	if (json_object_get(md, "deletionTimestamp")) {
+		json_decref(j);
+		return 0;
+	}
+	json_object_set_new(md, "deletionTimestamp", tb_stamp_time(t->now_ms()));
+	json_object_del(md, "resourceVersion");
+	text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	rc = tb_store_put(t->store, res, ns, name, text, strlen(text), o->rv, false, true, NULL,
+			  &err);
+	if (rc)
+		tb_warn("controller: cannot mark %s %s/%s deleted: %s", res, ns, name, err.msg);
+	free(text);
+	json_decref(j);
+	return rc;
+}
+
+bool tb__tugd_deleting(const struct tb_store_obj *o)
+{
+	json_t *j = json_loadb(o->json, o->len, 0, NULL);
+	bool r = json_object_get(json_object_get(j, "metadata"), "deletionTimestamp") != NULL;
+
+	json_decref(j);
+	return r;
+}
+
 static void on_event(void *data, const struct tb_store_event *ev)
 {
 	struct tb_tugd *t = data;
 	const char *res = ev->obj->res;
 
-	if (!strcmp(res, RES_CLUSTERS))
+	if (!strcmp(res, RES_CLUSTERS)) {
 		tb__mirror_on_cluster(t, ev);
+		t->members_dirty = true;
+	}
 	else if (!strcmp(res, RES_RB) || !strcmp(res, RES_CRB))
 		tb__mirror_on_binding(t, ev);
-	else if (!strcmp(res, RES_WORKS))
+	else if (!strcmp(res, RES_WORKS)) {
 		tb__works_on_event(t, ev);
+		tb__exec_on_work(t, ev);
+	} else if (!strcmp(res, "secrets") && !strcmp(ev->obj->ns, "karmada-cluster"))
+		tb__members_on_secret(t, ev);
 	else if (!strcmp(res, RES_NAMESPACES) && !strncmp(ev->obj->name, TB_EXEC_NS_PREFIX,
 							   strlen(TB_EXEC_NS_PREFIX)))
 		t->exec_ns_checked = false;
@@ -186,6 +232,8 @@ static void reconcile(evutil_socket_t fd, short what, void *data)
 	t->kicked = false;
 	if (!t->exec_ns_checked)
 		sync_exec_namespaces(t);
+	if (t->members_dirty)
+		tb__members_sync(t);
 	left += tb__detector_run(t, TUGD_BATCH);
 	tb_ctrl_schedule(&t->world, t->now_ms());
 	left += t->world.n_need_schedule;
@@ -263,8 +311,13 @@ int tb_tugd_new(struct tb_tugd **ret, struct event_base *base, struct tb_store *
 		tb_tugd_free(t);
 		return tb_error(err, TB_EIO, "cannot create the default namespaces");
 	}
+	if (tb__members_init(t, err)) {
+		tb_tugd_free(t);
+		return -TB_EIO;
+	}
 	tb__detector_init(t);
 	tb__works_init(t);
+	tb__exec_init(t);
 	tb__failover_init(t);
 	/* Level-triggered: at start everything is looked at once. */
 	for (size_t i = 0; res[i]; i++)
@@ -284,6 +337,8 @@ void tb_tugd_free(struct tb_tugd *t)
 	if (t->kick)
 		event_free(t->kick);
 	tb__failover_release(t);
+	tb__members_release(t);
+	tb__exec_release(t);
 	tb__detector_release(t);
 	tb__works_release(t);
 	tb_queue_release(&t->dirty_bindings);

@@ -10,6 +10,7 @@
 #include "ctrl/world.h"
 #include "lib/hmap.h"
 #include "lib/queue.h"
+#include "member/client.h"
 
 /* Store keys of the kinds the controllers handle. */
 #define RES_CLUSTERS "clusters.cluster.karmada.io"
@@ -24,6 +25,33 @@
  * thousands of objects are reconciled: a turn runs at a lower priority than
  * requests, and the rest waits for the next turn. */
 #define TUGD_BATCH 64
+
+/* A member cluster tugd talks to (members.c), with its execution state
+ * (exec.c). */
+#define TB_MEMBER_STATUS_REQS 3		/* /version, nodes, pods */
+#define TB_MEMBER_STATUS_MS 5000	/* cluster status refresh, at least */
+
+struct tb_tugd;
+struct tb_member {
+	struct tb_tugd *t;
+	char *name;
+	char *server, *token, *ca, *cert, *key;	/* the connection's, owned */
+	struct tb_member_conn conn;
+	uint64_t secret_rv;
+	bool has_secret;
+	struct event *timer;		/* the next probe */
+	struct tb_member_req *probe;
+	int64_t probe_sent_ms;
+	enum tb_probe last_probe;
+	int64_t next_status_ms;
+	struct tb_member_req *status_req[TB_MEMBER_STATUS_REQS];
+	/* exec.c */
+	struct tb_queue todo;		/* Work keys ("ns/name") to apply or delete */
+	size_t inflight;
+	struct event *exec_timer;	/* retries after back-off */
+	struct tb_member_req *list_req;	/* status collection */
+	int64_t next_list_ms;
+};
 
 struct tb_dpolicy;	/* mirror.c: the world kept in step with the store, and written back. */
 void tb__mirror_on_cluster(struct tb_tugd *t, const struct tb_store_event *ev);
@@ -58,6 +86,12 @@ struct tb_tugd {
 	struct event *ftimer;
 	int64_t next_monitor, next_evict, next_move_back;
 
+	/* Member clusters (members.c) and execution (exec.c). */
+	struct tb_member_client mc;
+	struct tb_hmap members;		/* cluster name -> struct tb_member * */
+	bool members_dirty;
+	struct tb_hmap xworks;		/* Work key "ns/name" -> struct tb_xwork * */
+
 	/* Works. */
 	struct tb_queue dirty_bindings;	/* binding keys whose Works to sync */
 	struct tb_hmap works;		/* binding key -> struct tb_workset * */
@@ -80,6 +114,14 @@ void tb__tugd_kick(struct tb_tugd *t);
 int tb__tugd_put(struct tb_tugd *t, const struct tb_kind *k, const char *res, json_t *obj,
 		 bool keep_status, uint64_t *ret_rv);
 int tb__tugd_delete(struct tb_tugd *t, const char *res, const char *ns, const char *name);
+/* Deletes as the API does: an object with finalizers is only marked (its
+ * deletionTimestamp set), and goes once its finalizers' owners are done. */
+int tb__tugd_mark_deleted(struct tb_tugd *t, const char *res, const char *ns, const char *name);
+bool tb__tugd_deleting(const struct tb_store_obj *o);
+
+/* Karmada's finalizer on Works: the execution controller's objects on the
+ * member go before the Work does. */
+#define TB_EXEC_FINALIZER "karmada.io/execution-controller"
 
 /* mirror.c: the world kept in step with the store, and written back. */
 void tb__mirror_on_cluster(struct tb_tugd *t, const struct tb_store_event *ev);
@@ -101,6 +143,23 @@ void tb__failover_release(struct tb_tugd *t);
  * cluster changed). */
 void tb__failover_poke(struct tb_tugd *t);
 void tb__failover_write_clusters(struct tb_tugd *t);
+
+/* members.c */
+int tb__members_init(struct tb_tugd *t, struct tb_err *err);
+void tb__members_release(struct tb_tugd *t);
+/* Starts, updates or stops members after clusters or Secrets changed. */
+void tb__members_sync(struct tb_tugd *t);
+void tb__members_on_secret(struct tb_tugd *t, const struct tb_store_event *ev);
+
+/* exec.c: Works applied to their members, removed when deleted, and the
+ * members' object status collected into the Works and bindings. */
+void tb__exec_init(struct tb_tugd *t);
+void tb__exec_release(struct tb_tugd *t);
+void tb__exec_on_work(struct tb_tugd *t, const struct tb_store_event *ev);
+void tb__exec_member_init(struct tb_member *m);
+void tb__exec_member_release(struct tb_member *m);
+/* A probe found m healthy: pending work may go, status may be collected. */
+void tb__exec_member_ready(struct tb_member *m);
 
 /* works.c */
 void tb__works_init(struct tb_tugd *t);

@@ -83,6 +83,12 @@ void tb__works_on_event(struct tb_tugd *t, const struct tb_store_event *ev)
 		return;
 	if (ev->type == TB_EV_DELETED) {
 		workset_drop(t, key, cluster);
+		/* A cluster it was removed from may hold the workload again. */
+		tb_queue_add(&t->dirty_bindings, key);
+		return;
+	}
+	if (tb__tugd_deleting(ev->obj)) {
+		workset_drop(t, key, cluster);
 		return;
 	}
 	ws = tb_hmap_get(&t->works, key);
@@ -120,7 +126,7 @@ static json_t *manifest_of(const json_t *tmpl)
 }
 
 static json_t *work_for(const struct tb_wbinding *wb, const json_t *manifest,
-			const char *cluster, const char *wname)
+			const char *cluster, const char *wname, bool finalize)
 {
 	const struct tb_binding *b = &wb->obj;
 	char ns[300];
@@ -139,6 +145,12 @@ static json_t *work_for(const struct tb_wbinding *wb, const json_t *manifest,
 		      "metadata", "name", wname, "namespace", ns,
 		      "labels", LABEL_MANAGED, "true", "annotations", ann,
 		      "spec", "workload", "manifests", manifest);	/* stolen */
+	/* The finalizer of a cluster tugd executes on: the Work stays until
+	 * its objects are off the member. (A cluster that reports its own
+	 * health runs its own agent, which Works are not held for.) */
+	if (finalize)
+		json_object_set_new(json_object_get(w, "metadata"), "finalizers",
+				    json_pack("[s]", TB_EXEC_FINALIZER));
 	if (b->metadata.uid)
 		json_object_set_new(json_object_get(json_object_get(w, "metadata"), "labels"),
 				    wb->namespaced ? "resourcebinding.karmada.io/permanent-id"
@@ -161,7 +173,7 @@ static int remove_work(struct tb_tugd *t, const char *key, const char *cluster,
 	name = tb_strdup(ws->name);
 	cl = tb_strdup(cluster);
 	snprintf(ns, sizeof(ns), TB_EXEC_NS_PREFIX "%s", cl);
-	rc = tb__tugd_delete(t, RES_WORKS, ns, name);
+	rc = tb__tugd_mark_deleted(t, RES_WORKS, ns, name);
 	if (!rc) {
 		tb_info("work %s/%s deleted: %s", ns, name, why);
 		workset_drop(t, key, cl);	/* no-op when the event did it */
@@ -213,15 +225,16 @@ static void sync_one(struct tb_tugd *t, const char *key)
 								     "replicas");
 	for (size_t c = 0; c < b->spec.clusters.n; c++) {
 		const struct tb_target_cluster *tc = &b->spec.clusters.v[c];
+		const struct tb_wcluster *wc = tb_world_cluster(&t->world, tc->name);
 		json_t *m, *w;
 
-		if (!tb_world_cluster(&t->world, tc->name))
+		if (!wc)
 			continue;	/* no such cluster (yet): no execution namespace */
 		m = json_deep_copy(base);
 		if (divided)
 			json_object_set_new(json_object_get(m, "spec"), "replicas",
 					    json_integer(tc->replicas));
-		w = work_for(wb, m, tc->name, wname.buf);
+		w = work_for(wb, m, tc->name, wname.buf, !wc->external);
 		tb__tugd_put(t, wk, RES_WORKS, w, true, NULL);
 		json_decref(w);
 	}

@@ -146,3 +146,57 @@ require_kubectl() {
 		exit 1
 	fi
 }
+
+# start_membersim LOG [FLAGS...]: starts tug-membersim on a free port with its
+# output in LOG (name it *.log: test_done looks there for sanitizer reports),
+# waits until it serves, and sets MSIM_PID and MSIM_URL (http://127.0.0.1:PORT;
+# cluster NAME is under $MSIM_URL/clusters/NAME).
+start_membersim() {
+	log=$1
+	shift
+	: >"$log"
+	tug-membersim --listen 127.0.0.1:0 "$@" >>"$log" 2>&1 &
+	MSIM_PID=$!
+	test_track_pid $MSIM_PID
+	i=0
+	while ! grep -q "tug-membersim: serving" "$log"; do
+		i=$((i + 1))
+		if [ $i -gt 1200 ] || ! kill -0 $MSIM_PID 2>/dev/null; then
+			echo "tug-membersim did not start:"
+			cat "$log"
+			return 1
+		fi
+		sleep 0.05
+	done
+	MSIM_URL=$(sed -n 's/.*tug-membersim: serving [0-9]* clusters on \(http:[^ ]*\).*/\1/p' \
+		"$log" | head -1)
+	export MSIM_PID MSIM_URL
+}
+
+# wait_for SECONDS CMD...: runs CMD every 0.1 s until it succeeds; fails
+# after SECONDS. A deadline for things that take time, never a speed test.
+wait_for() {
+	deadline=$(($(date +%s) + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		if [ "$(date +%s)" -gt "$deadline" ]; then
+			echo "timed out waiting for: $*"
+			"$@"
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# apply_reported_clusters FILE: applies the Clusters of FILE in Pull mode
+# (they report their own health, tugd does not probe them) and writes the
+# status FILE gives each, as its agent would.
+apply_reported_clusters() {
+	sed 's/syncMode: Push/syncMode: Pull/' "$1" | kubectl apply -f - >/dev/null || return 1
+	kubectl create --dry-run=client -f "$1" \
+		-o jsonpath='{.metadata.name}{"\t"}{.status}{"\n"}' >"$TRASH/.status" || return 1
+	while IFS="$(printf '\t')" read -r c st; do
+		kubectl patch cluster "$c" --subresource=status --type=merge \
+			-p "{\"status\":$st}" >/dev/null || return 1
+	done <"$TRASH/.status"
+}

@@ -49,7 +49,7 @@ has_work_replicas() { test "$(work_replicas "$1")" = "$2"; }
 has_work_count() { test "$(kubectl get works -n karmada-es-$1 -o name | wc -l)" = "$2"; }
 
 test_expect_success 'execution namespaces follow the clusters' '
-	kubectl apply -f $EX/clusters.yaml &&
+	apply_reported_clusters $EX/clusters.yaml &&
 	poll kubectl get ns karmada-es-member1 &&
 	kubectl get ns karmada-es-member2 karmada-es-member3
 '
