@@ -126,6 +126,40 @@ static bool binding_of(const json_t *work, const char **res, const char **ns, co
 	return *name && *ns;
 }
 
+/* Karmada's FullyApplied condition: every target cluster has its Work
+ * applied. */
+static void fully_applied(struct tb_tugd *t, json_t *b, json_t *st, const json_t *agg)
+{
+	const json_t *targets = json_object_get(json_object_get(b, "spec"), "clusters");
+	json_t *conds = json_object_get(st, "conditions"), *tc, *e, *c;
+	bool all = json_array_size(targets) > 0;
+	size_t i, k;
+
+	json_array_foreach(targets, i, tc) {
+		bool found = false;
+
+		json_array_foreach(agg, k, e)
+			if (json_equal(json_object_get(e, "clusterName"), json_object_get(tc, "name")))
+				found = json_is_true(json_object_get(e, "applied"));
+		all &= found;
+	}
+	c = cond("FullyApplied", all, all ? "FullyAppliedSuccess" : "FullyAppliedFailed",
+		 all ? "All works have been successfully applied" :
+		 "Failed to apply all works, see status.aggregatedStatus for details", conds,
+		 t->now_ms());
+	if (!json_is_array(conds)) {
+		conds = json_array();
+		json_object_set_new(st, "conditions", conds);
+	}
+	json_array_foreach(conds, i, e)
+		if (json_equal(json_object_get(e, "type"), json_object_get(c, "type")))
+			break;
+	if (i < json_array_size(conds))
+		json_array_set_new(conds, i, c);
+	else
+		json_array_append_new(conds, c);
+}
+
 /* Sets (item not NULL) or removes the binding's aggregatedStatus entry for
  * cluster, keeping the entries in cluster order as Karmada does. */
 static void set_aggregated(struct tb_tugd *t, const json_t *work, const char *cluster,
@@ -169,6 +203,7 @@ static void set_aggregated(struct tb_tugd *t, const json_t *work, const char *cl
 		json_array_append(agg, item);
 	if (!json_array_size(agg))
 		json_object_del(st, "aggregatedStatus");
+	fully_applied(t, b, st, agg);
 	json_object_del(json_object_get(b, "metadata"), "resourceVersion");
 	tb__tugd_put(t, tb_kind_find("work.karmada.io/v1alpha2", *res == 'r' ?
 				     "ResourceBinding" : "ClusterResourceBinding"),

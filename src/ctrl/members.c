@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/names.h"
 #include "api/quantity.h"
 #include "lib/base64.h"
 #include "lib/log.h"
@@ -379,6 +380,8 @@ static void status_refresh(struct tb_member *m)
 
 /* ---- the set of members --------------------------------------------------------------- */
 
+static void ensure_finalizer(struct tb_tugd *t, const char *name);
+
 static bool probed(const struct tb_wcluster *c)
 {
 	return !c->external && c->obj.spec.api_endpoint && c->obj.spec.secret_ref;
@@ -414,6 +417,8 @@ void tb__members_sync(struct tb_tugd *t)
 		m = tb_hmap_get(&t->members, c->obj.metadata.name);
 		so = tb_store_get(t->store, RES_SECRETS, ref->namespace_ ? ref->namespace_ : "",
 				  ref->name ? ref->name : "");
+		if (!c->obj.metadata.deletion_timestamp)
+			ensure_finalizer(t, c->obj.metadata.name);
 		if (m && !strcmp(m->server, c->obj.spec.api_endpoint) &&
 		    m->conn.insecure == c->obj.spec.insecure_skip_tls_verification &&
 		    (so ? so->rv : 0) == m->secret_rv)
@@ -439,6 +444,91 @@ void tb__members_sync(struct tb_tugd *t)
 				"credentials", m->name, ref->namespace_, ref->name);
 		m->next_status_ms = 0;
 		arm(m, 0);
+	}
+}
+
+/* Karmada's cluster finalizer: a Cluster tugd executes on goes only once
+ * the objects tugd put on the member are off it (unjoin). */
+static void ensure_finalizer(struct tb_tugd *t, const char *name)
+{
+	const struct tb_store_obj *o = tb_store_get(t->store, RES_CLUSTERS, "", name);
+	json_t *j, *md, *f, *v;
+	size_t i;
+
+	if (!o)
+		return;
+	j = json_loadb(o->json, o->len, 0, NULL);
+	md = json_object_get(j, "metadata");
+	f = json_object_get(md, "finalizers");
+	json_array_foreach(f, i, v)
+		if (!strcmp(json_string_value(v) ?: "", TB_CLUSTER_FINALIZER))
+			goto out;
+	if (json_object_get(md, "deletionTimestamp"))
+		goto out;
+	if (!json_is_array(f)) {
+		f = json_array();
+		json_object_set_new(md, "finalizers", f);
+	}
+	json_array_append_new(f, json_string(TB_CLUSTER_FINALIZER));
+	json_object_del(md, "resourceVersion");
+	tb__tugd_put(t, tb_kind_find("cluster.karmada.io/v1alpha1", "Cluster"), RES_CLUSTERS, j,
+		     true, NULL);
+out:
+	json_decref(j);
+}
+
+static int count_work(void *data, const struct tb_store_obj *o)
+{
+	(void)o;
+	(*(size_t *)data)++;
+	return 0;
+}
+
+/* Clusters being deleted: their workloads are rescheduled (the scheduler no
+ * longer sees them), their Works marked for deletion follow, and once
+ * none is left the finalizer goes and the Cluster with it. A member that is
+ * not answering while it is unjoined keeps its objects (as Karmada's
+ * execution controller abandons them), or the unjoin could never end. */
+void tb__members_reap(struct tb_tugd *t)
+{
+	struct tb_world *w = &t->world;
+	char ns[300];
+
+	for (size_t i = 0; i < w->clusters.n; i++) {
+		struct tb_wcluster *c = &w->clusters.v[i];
+		const char *name = c->obj.metadata.name;
+		struct tb_member *m = tb_hmap_get(&t->members, name);
+		size_t works = 0;
+
+		if (!c->obj.metadata.deletion_timestamp)
+			continue;
+		if (!c->reaping) {
+			c->reaping = true;
+			tb_info("cluster %s is being deleted: its workloads move elsewhere and "
+				"its objects are removed from it", name);
+			for (size_t k = 0; k < w->bindings.n; k++)
+				for (size_t j = 0; j < w->bindings.v[k].obj.spec.clusters.n; j++)
+					if (!strcmp(w->bindings.v[k].obj.spec.clusters.v[j].name, name))
+						tb_world_need_schedule(w, &w->bindings.v[k], true);
+		}
+		snprintf(ns, sizeof(ns), TB_EXEC_NS_PREFIX "%s", name);
+		if (!m || m->last_probe != TB_PROBE_OK) {
+			struct tb_names all = TB_NAMES_INIT;
+
+			tb__tugd_names(t, RES_WORKS, ns, &all);
+			if (all.v.n)
+				tb_warn("cluster %s is being deleted and is not answering: %zu "
+					"Works abandoned, their objects stay on it", name, all.v.n);
+			for (size_t k = 0; k < all.v.n; k++)
+				tb__tugd_delete(t, RES_WORKS, ns, all.v.v[k]);
+			tb__tugd_names_release(&all);
+		}
+		tb_store_list(t->store, RES_WORKS, ns, NULL, NULL, count_work, &works);
+		if (!works) {
+			tb_info("cluster %s: nothing of ours is left on it: deleted", name);
+			tb__tugd_delete(t, RES_CLUSTERS, "", name);
+			return;		/* the world changed under the loop */
+		}
 	}
 }
 

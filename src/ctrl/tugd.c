@@ -163,21 +163,24 @@ static void on_event(void *data, const struct tb_store_event *ev)
 
 /* ---- execution namespaces ---------------------------------------------------------------- */
 
-struct names {
-	TB_VEC(char *) v;
-};
-
 static int collect_name(void *data, const struct tb_store_obj *o)
 {
-	tb_strvec_push(&((struct names *)data)->v, o->name);
+	tb_strvec_push(&((struct tb_names *)data)->v, o->name);
 	return 0;
 }
 
-static void free_names(struct names *n)
+void tb__tugd_names(struct tb_tugd *t, const char *res, const char *ns, struct tb_names *out)
+{
+	tb_store_list(t->store, res, ns, NULL, NULL, collect_name, out);
+}
+
+void tb__tugd_names_release(struct tb_names *n)
 {
 	for (size_t i = 0; i < n->v.n; i++)
 		tb_free(n->v.v[i]);
 	tb_free(n->v.v);
+	n->v.v = NULL;
+	n->v.n = 0;
 }
 
 /* Karmada's cluster controller: every cluster has its execution namespace
@@ -185,7 +188,7 @@ static void free_names(struct names *n)
 static void sync_exec_namespaces(struct tb_tugd *t)
 {
 	const struct tb_kind *nsk = tb_kind_find("v1", "Namespace");
-	struct names all = { { NULL, 0 } };
+	struct tb_names all = TB_NAMES_INIT;
 	char name[300];
 	size_t i, k;
 
@@ -200,23 +203,23 @@ static void sync_exec_namespaces(struct tb_tugd *t)
 			json_decref(ns);
 		}
 	}
-	tb_store_list(t->store, RES_NAMESPACES, "", NULL, NULL, collect_name, &all);
+	tb__tugd_names(t, RES_NAMESPACES, "", &all);
 	for (i = 0; i < all.v.n; i++) {
 		const char *ns = all.v.v[i];
-		struct names works = { { NULL, 0 } };
+		struct tb_names works = TB_NAMES_INIT;
 
 		if (strncmp(ns, TB_EXEC_NS_PREFIX, strlen(TB_EXEC_NS_PREFIX)) ||
 		    tb_world_cluster(&t->world, ns + strlen(TB_EXEC_NS_PREFIX)))
 			continue;
-		tb_store_list(t->store, RES_WORKS, ns, NULL, NULL, collect_name, &works);
+		tb__tugd_names(t, RES_WORKS, ns, &works);
 		for (k = 0; k < works.v.n; k++)
 			tb__tugd_delete(t, RES_WORKS, ns, works.v.v[k]);
 		tb__tugd_delete(t, RES_NAMESPACES, "", ns);
 		tb_info("cluster %s is gone: its execution namespace and %zu Works deleted",
 			ns + strlen(TB_EXEC_NS_PREFIX), works.v.n);
-		free_names(&works);
+		tb__tugd_names_release(&works);
 	}
-	free_names(&all);
+	tb__tugd_names_release(&all);
 	t->exec_ns_checked = true;
 }
 
@@ -234,6 +237,7 @@ static void reconcile(evutil_socket_t fd, short what, void *data)
 		sync_exec_namespaces(t);
 	if (t->members_dirty)
 		tb__members_sync(t);
+	tb__members_reap(t);
 	left += tb__detector_run(t, TUGD_BATCH);
 	tb_ctrl_schedule(&t->world, t->now_ms());
 	left += t->world.n_need_schedule;

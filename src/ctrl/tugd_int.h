@@ -114,6 +114,14 @@ void tb__tugd_kick(struct tb_tugd *t);
 int tb__tugd_put(struct tb_tugd *t, const struct tb_kind *k, const char *res, json_t *obj,
 		 bool keep_status, uint64_t *ret_rv);
 int tb__tugd_delete(struct tb_tugd *t, const char *res, const char *ns, const char *name);
+/* The names of the objects of res in ns. */
+struct tb_names {
+	TB_VEC(char *) v;
+};
+#define TB_NAMES_INIT { { NULL, 0 } }
+void tb__tugd_names(struct tb_tugd *t, const char *res, const char *ns, struct tb_names *out);
+void tb__tugd_names_release(struct tb_names *n);
+
 /* Deletes as the API does: an object with finalizers is only marked (its
  * deletionTimestamp set), and goes once its finalizers' owners are done. */
 int tb__tugd_mark_deleted(struct tb_tugd *t, const char *res, const char *ns, const char *name);
@@ -122,6 +130,8 @@ bool tb__tugd_deleting(const struct tb_store_obj *o);
 /* Karmada's finalizer on Works: the execution controller's objects on the
  * member go before the Work does. */
 #define TB_EXEC_FINALIZER "karmada.io/execution-controller"
+/* And on the Clusters tugd executes on: their objects go before they do. */
+#define TB_CLUSTER_FINALIZER "karmada.io/cluster-controller"
 
 /* mirror.c: the world kept in step with the store, and written back. */
 void tb__mirror_on_cluster(struct tb_tugd *t, const struct tb_store_event *ev);
@@ -149,6 +159,8 @@ int tb__members_init(struct tb_tugd *t, struct tb_err *err);
 void tb__members_release(struct tb_tugd *t);
 /* Starts, updates or stops members after clusters or Secrets changed. */
 void tb__members_sync(struct tb_tugd *t);
+/* Clusters being deleted (unjoin): workloads away, objects off, then gone. */
+void tb__members_reap(struct tb_tugd *t);
 void tb__members_on_secret(struct tb_tugd *t, const struct tb_store_event *ev);
 
 /* exec.c: Works applied to their members, removed when deleted, and the

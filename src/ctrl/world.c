@@ -205,16 +205,20 @@ const char *tb_world_binding_name(const struct tb_wbinding *b, char *buf, size_t
 
 const struct tb_sched_snapshot *tb_world_snapshot(struct tb_world *w)
 {
-	size_t i;
+	size_t i, n;
 
 	if (!w->snapshot_stale)
 		return &w->snap;
 	tb_sched_snapshot_release(&w->snap);
 	w->snap_clusters = tb_realloc(w->snap_clusters,
 				      (w->clusters.n ? w->clusters.n : 1) * sizeof(*w->snap_clusters));
+	/* A cluster being deleted (unjoined) takes nothing new and keeps
+	 * nothing: to the scheduler it is gone already. */
+	n = 0;
 	for (i = 0; i < w->clusters.n; i++)
-		w->snap_clusters[i] = &w->clusters.v[i].obj;
-	tb_sched_snapshot_init(&w->snap, w->snap_clusters, w->clusters.n);
+		if (!w->clusters.v[i].obj.metadata.deletion_timestamp)
+			w->snap_clusters[n++] = &w->clusters.v[i].obj;
+	tb_sched_snapshot_init(&w->snap, w->snap_clusters, n);
 	w->snapshot_stale = false;
 	return &w->snap;
 }

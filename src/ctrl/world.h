@@ -26,6 +26,7 @@ struct tb_wcluster {
 	 * cluster's agent writes it), not probed by us. */
 	bool external;
 	bool changed;			/* conditions or taints changed since written (tugd) */
+	bool reaping;			/* being deleted: its workloads were sent away (tugd) */
 };
 
 /* An eviction the taint manager has decided on but not carried out yet. */
