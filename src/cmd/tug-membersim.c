@@ -356,7 +356,7 @@ static int write_kubeconfigs(const struct tb_msim *sim, const struct opts *o, in
 struct reply {
 	int code;
 	struct tb_strbuf body;
-	bool done;
+	struct event_base *base;
 };
 
 static void on_reply(struct evhttp_request *r, void *data)
@@ -365,7 +365,8 @@ static void on_reply(struct evhttp_request *r, void *data)
 	struct evbuffer *in;
 	size_t n;
 
-	rep->done = true;
+	/* The kept-alive connection would hold the loop open: stop it here. */
+	event_base_loopbreak(rep->base);
 	if (!r)
 		return;		/* connection failed: code stays 0 */
 	rep->code = evhttp_request_get_response_code(r);
@@ -380,7 +381,7 @@ static int cmd_fault(int argc, char **argv)
 {
 	const char *server = NULL, *cluster = NULL, *mode = NULL, *v;
 	const char *keys[] = { "latency", "jitter", "period" };
-	struct reply rep = { 0, TB_STRBUF_INIT, false };
+	struct reply rep = { 0, TB_STRBUF_INIT, NULL };
 	struct tb_strbuf path = TB_STRBUF_INIT;
 	struct event_base *base = NULL;
 	struct evhttp_connection *conn = NULL;
@@ -440,6 +441,7 @@ static int cmd_fault(int argc, char **argv)
 	tb_strbuf_addf(&path, "/admin/clusters/%s/fault", ename);
 	rc = 1;
 	base = event_base_new();
+	rep.base = base;
 	conn = evhttp_connection_base_new(base, NULL, host, (ev_uint16_t)port);
 	evhttp_connection_set_timeout(conn, 30);
 	req = evhttp_request_new(on_reply, &rep);

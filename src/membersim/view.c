@@ -17,6 +17,7 @@
 #include "membersim/status.h"
 
 #define MAX_FIELD_REQS 8
+#define POD_NAME_SPACE (27u * 27 * 27 * 27 * 27)
 
 /* ---- derived objects ----------------------------------------------------------- */
 
@@ -104,7 +105,7 @@ static json_t *pod_json(const struct tb_msim *m, const struct tb_msim_obj *o,
 	char owner[300], name[320], uid[37], ouid[37], node[300], hash[16];
 	json_t *pod, *pmd, *labels, *spec, *status, *conds, *c;
 	const char *ns = tb__msim_str(md, "namespace");
-	uint32_t id = p->id;
+	uint64_t id;
 	int i;
 
 	if (o->wl.job) {
@@ -114,7 +115,10 @@ static json_t *pod_json(const struct tb_msim *m, const struct tb_msim_obj *o,
 		tb_msim_rs_name(o->json, owner, sizeof(owner));
 		derived_uid(ns, owner, 0, ouid);
 	}
-	/* Five characters from kube's generateName alphabet, from the pod id. */
+	/* Five characters from kube's generateName alphabet. The id goes
+	 * through a bijection of [0, 27^5) (a multiplier prime to 3, an offset
+	 * from the owner) so that names look like kube's and never collide. */
+	id = ((uint64_t)p->id * 1000003u + tb_fnv32a(owner)) % POD_NAME_SPACE;
 	snprintf(name, sizeof(name), "%s-", owner);
 	for (i = 0; i < 5; i++, id /= 27) {
 		size_t len = strlen(name);
