@@ -76,8 +76,8 @@ static void reply_text(struct req *q, int code, const char *ct, const char *text
 	evhttp_add_header(h, "Cache-Control", "no-cache, private");
 	evhttp_send_reply(q->r, code, NULL, b);
 	evbuffer_free(b);
-	tb_debug("tug-membersim: %s %s%s -> %d", q->c ? q->c->name : "-",
-		 evhttp_request_get_uri(q->r), "", code);
+	tb_debug("tug-membersim: %s %s -> %d", q->c ? q->c->name : "-",
+		 evhttp_request_get_uri(q->r), code);
 }
 
 static void reply_json_ct(struct req *q, int code, const char *ct, const json_t *j)
