@@ -3,6 +3,7 @@
  * the control plane, a Secret with the member's credentials and a Cluster
  * pointing at it; it creates nothing in the member. Unjoin deletes both. */
 #include "api/cluster.h"
+#include "api/duration.h"
 #include "cmd/tugctl_client.h"
 #include "lib/base64.h"
 #include "lib/mem.h"
@@ -10,6 +11,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #define CLUSTERS "/apis/cluster.karmada.io/v1alpha1/clusters"
 #define SECRET_NS "karmada-cluster"	/* karmadactl's --cluster-namespace default */
@@ -53,13 +55,17 @@ static void join_usage(FILE *f)
 static void unjoin_usage(FILE *f)
 {
 	fprintf(f,
-"Usage: tugctl unjoin NAME [--kubeconfig FILE] [--karmada-context CONTEXT]\n"
+"Usage: tugctl unjoin NAME [--wait D] [--kubeconfig FILE] [--karmada-context CONTEXT]\n"
 "\n"
 "Removes a member cluster from Tugboat, as karmadactl unjoin does: deletes the\n"
-"Cluster NAME and the Secret its spec.secretRef names in " SECRET_NS ". Nothing\n"
-"is done in the member. Fails if no cluster NAME is joined.\n"
+"Cluster NAME, waits until tugd has moved its workloads elsewhere and removed\n"
+"from the member what Tugboat put there (a member that is not answering keeps\n"
+"its objects), then deletes the Secret its spec.secretRef names in\n"
+SECRET_NS ". Fails if no cluster NAME is joined, or if the cluster is still\n"
+"there after --wait.\n"
 "\n"
 "Flags:\n"
+"  --wait D                   how long to wait for the removal (default 60s)\n"
 "  --kubeconfig FILE          tugd's kubeconfig (default: $KUBECONFIG, then\n"
 "                             " TB_CTL_DEFAULT_KUBECONFIG ")\n"
 "  --karmada-context CONTEXT  its context to use\n");
@@ -287,7 +293,25 @@ int tb_cmd_join(int argc, char **argv)
 	return rc;
 }
 
-static int do_unjoin(struct tb_ctlclient *c, const char *name)
+/* Polls until the Cluster is gone (tugd removes its finalizer once its
+ * objects are off the member), for at most wait_ms. */
+static bool wait_gone(struct tb_ctlclient *c, const char *path, int64_t wait_ms)
+{
+	static const long get_ok[] = { 200, 404, 0 };
+	const struct timespec tick = { 0, 100 * 1000 * 1000 };
+
+	for (int64_t waited = 0;; waited += 100) {
+		long st = call(c, "unjoin", "GET", path, NULL, NULL, get_ok);
+
+		if (st == 404)
+			return true;
+		if (st < 0 || waited >= wait_ms)
+			return false;
+		nanosleep(&tick, NULL);
+	}
+}
+
+static int do_unjoin(struct tb_ctlclient *c, const char *name, int64_t wait_ms)
 {
 	static const long get_ok[] = { 200, 404, 0 }, del_ok[] = { 200, 202, 404, 0 };
 	json_t *cluster = NULL, *ref;
@@ -305,6 +329,13 @@ static int do_unjoin(struct tb_ctlclient *c, const char *name)
 		return 1;
 	}
 	if (st < 0) {
+		json_decref(cluster);
+		return 1;
+	}
+	if (!wait_gone(c, path, wait_ms)) {
+		fprintf(stderr, "tugctl unjoin: cluster(%s) is still being removed: tugd has not "
+			"removed all its objects from the member yet (kubectl get works -n "
+			"karmada-es-%s); its Secret is kept until then\n", name, name);
 		json_decref(cluster);
 		return 1;
 	}
@@ -327,22 +358,31 @@ static int do_unjoin(struct tb_ctlclient *c, const char *name)
 
 int tb_cmd_unjoin(int argc, char **argv)
 {
-	enum { O_KC = 256, O_KX };
+	enum { O_KC = 256, O_KX, O_WAIT };
 	static const struct option opts[] = {
 		{ "kubeconfig", required_argument, NULL, O_KC },
 		{ "karmada-context", required_argument, NULL, O_KX },
+		{ "wait", required_argument, NULL, O_WAIT },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *kubeconfig = NULL, *context = NULL;
 	struct tb_ctlclient c;
 	struct tb_err err = TB_ERR_INIT;
+	int64_t wait_ns = 60LL * 1000 * 1000 * 1000;
 	int opt, rc;
 
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
 		case O_KC: kubeconfig = optarg; break;
 		case O_KX: context = optarg; break;
+		case O_WAIT:
+			if (tb_duration_parse(optarg, &wait_ns, &err) < 0 || wait_ns < 0) {
+				fprintf(stderr, "tugctl unjoin: --wait: %s\n",
+					err.msg[0] ? err.msg : "must not be negative");
+				return 2;
+			}
+			break;
 		case 'h': unjoin_usage(stdout); return 0;
 		default: unjoin_usage(stderr); return 2;
 		}
@@ -358,7 +398,7 @@ int tb_cmd_unjoin(int argc, char **argv)
 		fprintf(stderr, "tugctl unjoin: %s\n", err.msg);
 		return 1;
 	}
-	rc = do_unjoin(&c, argv[optind]);
+	rc = do_unjoin(&c, argv[optind], wait_ns / 1000000);
 	tb_ctlclient_close(&c);
 	return rc;
 }

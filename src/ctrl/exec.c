@@ -47,6 +47,8 @@ struct tb_xwork {
 	int64_t gen_done;		/* the generation last applied in full */
 	bool deleting;			/* marked for deletion in the store */
 	bool gone;			/* left the store while a request was out */
+	bool busy;			/* in its request's callback (the store may
+					 * report it deleted from under it) */
 	struct tb_member_req *req;
 	size_t step;			/* the manifest being applied or deleted */
 	int64_t gen_started;
@@ -242,7 +244,7 @@ static void record(struct tb_tugd *t, struct tb_xwork *x, bool applied, const ch
 		char group[256];
 
 		mst = json_object_get(obj, "status");
-		s = json_dumps(mst ? mst : json_null(), JSON_COMPACT | JSON_SORT_KEYS);
+		s = json_dumps(mst ? mst : json_null(), JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
 		if (x->status && !strcmp(x->status, s) && applied) {
 			free(s);
 			json_decref(w);
@@ -321,6 +323,7 @@ static void finish(struct tb_tugd *t, struct tb_xwork *x)
 {
 	struct tb_member *m = member_of(t, x);
 
+	x->busy = false;
 	if (m && m->inflight)
 		m->inflight--;
 	if (x->gone) {
@@ -340,8 +343,10 @@ static void on_namespace(const struct tb_member_resp *r, void *data)
 	struct tb_member *m = member_of(t, x);
 
 	x->req = NULL;
+	x->busy = true;
 	if (!r->rc && (r->status == 201 || r->status == 409) && m && !x->gone) {
 		m->inflight--;
+		x->busy = false;
 		start(t, m, x);		/* the same step again, now that it has a namespace */
 		return;
 	}
@@ -359,6 +364,7 @@ static void on_done(const struct tb_member_resp *r, void *data)
 	char what[64];
 
 	x->req = NULL;
+	x->busy = true;
 	if (x->gone || !m) {
 		finish(t, x);
 		return;
@@ -383,6 +389,7 @@ static void on_done(const struct tb_member_resp *r, void *data)
 				      "application/json", ns, strlen(ns), EXEC_TIMEOUT_MS,
 				      on_namespace, x, &x->req, NULL) == 0) {
 			free(ns);
+			x->busy = false;
 			return;
 		}
 		free(ns);
@@ -409,6 +416,7 @@ static void on_done(const struct tb_member_resp *r, void *data)
 		if (x->step < n) {
 			json_decref(body);
 			m->inflight--;
+			x->busy = false;
 			start(t, m, x);
 			return;
 		}
@@ -465,7 +473,8 @@ static void start(struct tb_tugd *t, struct tb_member *m, struct tb_xwork *x)
 		return;
 	}
 	if (x->deleting) {
-		strcat(path, "?propagationPolicy=Background");
+		snprintf(path + strlen(path), sizeof(path) - strlen(path),
+			 "?propagationPolicy=Background");
 		rc = tb_member_request(&t->mc, &m->conn, "DELETE", path, NULL, NULL, 0,
 				       EXEC_TIMEOUT_MS, on_done, x, &x->req, &err);
 	} else {
@@ -480,7 +489,8 @@ static void start(struct tb_tugd *t, struct tb_member *m, struct tb_xwork *x)
 		json_object_set_new(ann, ANN_WORK_NS, json_stringn(x->key, (size_t)(slash - x->key)));
 		body = json_dumps(man, JSON_COMPACT);
 		json_decref(man);
-		strcat(path, "?fieldManager=" FIELD_MANAGER "&force=true");
+		snprintf(path + strlen(path), sizeof(path) - strlen(path),
+			 "?fieldManager=" FIELD_MANAGER "&force=true");
 		x->gen_started = x->gen_want;
 		rc = tb_member_request(&t->mc, &m->conn, "PATCH", path,
 				       "application/apply-patch+yaml", body, strlen(body),
@@ -615,7 +625,7 @@ void tb__exec_on_work(struct tb_tugd *t, const struct tb_store_event *ev)
 	if (ev->type == TB_EV_DELETED) {
 		if (!x)
 			return;
-		if (x->req) {
+		if (x->req || x->busy) {
 			x->gone = true;		/* freed when its request ends */
 			return;
 		}
