@@ -446,6 +446,7 @@ static int cmd_fault(int argc, char **argv)
 	evhttp_connection_set_timeout(conn, 30);
 	req = evhttp_request_new(on_reply, &rep);
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Host", host);
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
 	if (mode) {
 		text = json_dumps(body, JSON_COMPACT);
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
