@@ -3,6 +3,7 @@
 #include "api/object.h"
 #include "api/binding.h"
 #include "api/cluster.h"
+#include "api/event.h"
 #include "api/taintpolicy.h"
 #include "api/template.h"
 #include "api/work.h"
@@ -97,6 +98,8 @@ const struct tb_kind tb_kinds[] = {
 	TEMPLATE("", "v1", "v1", "ConfigMap", "configmaps", "configmap", true, "cm"),
 	TEMPLATE("", "v1", "v1", "Secret", "secrets", "secret", true, NULL),
 	TEMPLATE("", "v1", "v1", "Namespace", "namespaces", "namespace", false, "ns"),
+	/* What the controllers did and why (kubectl describe, get events). */
+	TEMPLATE("", "v1", "v1", "Event", "events", "event", true, "ev"),
 	{ .kind = NULL }
 };
 
@@ -114,13 +117,24 @@ bool tb_kind_has_status(const struct tb_kind *k)
 {
 	static const char *const without[] = {
 		"PropagationPolicy", "ClusterPropagationPolicy", "ClusterTaintPolicy",
-		"ConfigMap", "Secret", NULL
+		"ConfigMap", "Secret", "Event", NULL
 	};
 
 	for (size_t i = 0; without[i]; i++)
 		if (!strcmp(k->kind, without[i]))
 			return false;
 	return true;
+}
+
+bool tb_kind_is_template(const struct tb_kind *k)
+{
+	/* An Event is a record about objects, never a workload to propagate. */
+	return !k->schema && strcmp(k->kind, "Event");
+}
+
+bool tb_kind_is_event(const struct tb_kind *k)
+{
+	return k && !strcmp(k->api_version, "v1") && !strcmp(k->kind, "Event");
 }
 
 const char *tb_kind_res(const struct tb_kind *k, char *buf, size_t n)
@@ -154,8 +168,8 @@ static void unknown_kind(const char *api_version, const char *kind, struct tb_er
 	tb_errs_add(errs, TB_FE_NOT_SUPPORTED, p.buf, sb.buf,
 		    "no kind \"%s\" is served in version \"%s\" (Tugboat serves Karmada's "
 		    "Cluster, PropagationPolicy, ClusterPropagationPolicy, ClusterTaintPolicy, ResourceBinding, "
-		    "ClusterResourceBinding and Work, and Deployment, Job, Service, ConfigMap, "
-		    "Secret and Namespace templates)", kind, api_version);
+		    "ClusterResourceBinding and Work, Deployment, Job, Service, ConfigMap, "
+		    "Secret and Namespace templates, and Events)", kind, api_version);
 	tb_strbuf_release(&sb);
 }
 
@@ -259,6 +273,8 @@ void tb_object_validate(const struct tb_object *o, struct tb_errs *errs)
 		o->kind->validate_fn(o->typed, o->kind, errs);
 	else if (o->json)
 		tb_template_validate(o->json, o->kind->namespaced, errs);
+	if (o->json && tb_kind_is_event(o->kind))
+		tb_event_validate(o->json, errs);
 }
 
 json_t *tb_object_encode(const struct tb_object *o)

@@ -32,6 +32,10 @@ const struct tb_kind *tb_kind_find(const char *api_version, const char *kind);
 /* Whether the kind has a status subresource (as in Karmada's CRDs and kube):
  * then status is written only through it, and spec only through the object. */
 bool tb_kind_has_status(const struct tb_kind *k);
+/* Whether objects of the kind are resource templates Karmada propagates
+ * (kept as JSON, not an Event). */
+bool tb_kind_is_template(const struct tb_kind *k);
+bool tb_kind_is_event(const struct tb_kind *k);
 /* The kind's resource as the store keys it: "plural" for the core group,
  * else "plural.group" (e.g. "deployments.apps"). */
 const char *tb_kind_res(const struct tb_kind *k, char *buf, size_t n);

@@ -173,46 +173,96 @@ int tb_label_selector_parse(const char *s, struct tb_label_selector *sel, struct
 	return 0;
 }
 
-int tb_fieldsel_parse(const char *s, struct tb_fieldsel *fs, struct tb_err *err)
+/* Copies the value of a term up to an unescaped ',' (or the end) into *ret,
+ * unescaping; returns where the term ends. */
+static int fieldsel_value(const char *p, const char **ret_end, char **ret, struct tb_err *err)
 {
-	const char *p = s, *end, *op;
-	char term[512], *eq;
+	struct tb_strbuf sb = TB_STRBUF_INIT;
+
+	for (; *p && *p != ','; p++) {
+		if (*p == '\\') {
+			p++;
+			if (*p != '\\' && *p != ',' && *p != '=') {
+				tb_strbuf_release(&sb);
+				return tb_error(err, TB_EINVAL, "invalid escape sequence: \\%c",
+						*p ? *p : ' ');
+			}
+		}
+		tb_strbuf_addch(&sb, *p);
+	}
+	*ret_end = p;
+	*ret = tb_strdup(sb.buf ? sb.buf : "");
+	tb_strbuf_release(&sb);
+	return 0;
+}
+
+static bool is_label(const char *const *fields, const char *label)
+{
+	for (size_t i = 0; fields && fields[i]; i++)
+		if (!strcmp(fields[i], label))
+			return true;
+	return false;
+}
+
+int tb_fieldsel_parse_fields(const char *s, const char *const *fields, tb_fieldsel_get_fn get,
+			     struct tb_fieldsel *fs, struct tb_err *err)
+{
+	const char *p = s, *op, *end = NULL;
+	char label[128], *value = NULL;
 	size_t n;
 	bool neg;
+	int rc;
 
+	fs->get = get;
 	while (*p) {
-		end = strchr(p, ',');
-		n = end ? (size_t)(end - p) : strlen(p);
-		if (n >= sizeof(term))
-			return tb_error(err, TB_EINVAL, "field selector term too long");
-		memcpy(term, p, n);
-		term[n] = '\0';
-		p += n + (end ? 1 : 0);
-		if (!n)
+		if (*p == ',') {
+			p++;
 			continue;
-		op = strstr(term, "!=");
-		neg = op != NULL;
-		if (!op)
-			op = strchr(term, '=');
-		if (!op)
+		}
+		/* The label runs to the first operator: "!=", "==" or "=". */
+		for (op = p; *op && *op != ',' && *op != '=' && !(op[0] == '!' && op[1] == '=');
+		     op++)
+			;
+		n = (size_t)(op - p);
+		if (*op != '=' && *op != '!') {
+			end = strchr(p, ',');
+			n = end ? (size_t)(end - p) : strlen(p);
 			return tb_error(err, TB_EINVAL, "invalid selector: '%s'; can't understand "
-					"'%s'", s, term);
-		eq = (char *)op;
-		*eq = '\0';
-		op += neg ? 2 : (op[1] == '=' ? 2 : 1);
-		if (!strcmp(term, "metadata.name")) {
+					"'%.*s'", s, (int)n, p);
+		}
+		if (n >= sizeof(label))
+			return tb_error(err, TB_EINVAL, "field selector term too long");
+		memcpy(label, p, n);
+		label[n] = '\0';
+		neg = *op == '!';
+		op += neg || op[1] == '=' ? 2 : 1;
+		if ((rc = fieldsel_value(op, &end, &value, err)))
+			return rc;
+		p = end;
+		if (!strcmp(label, "metadata.name")) {
 			tb_free(fs->name);
-			fs->name = tb_strdup(op);
+			fs->name = value;
 			fs->name_neg = neg;
-		} else if (!strcmp(term, "metadata.namespace")) {
+		} else if (!strcmp(label, "metadata.namespace")) {
 			tb_free(fs->namespace_);
-			fs->namespace_ = tb_strdup(op);
+			fs->namespace_ = value;
 			fs->namespace_neg = neg;
+		} else if (is_label(fields, label) && get) {
+			fs->terms.v = tb_realloc(fs->terms.v, (fs->terms.n + 1) *
+						 sizeof(*fs->terms.v));
+			fs->terms.v[fs->terms.n++] = (struct tb_fieldsel_term){
+				tb_strdup(label), value, neg };
 		} else {
-			return tb_error(err, TB_EINVAL, "field label not supported: %s", term);
+			tb_free(value);
+			return tb_error(err, TB_EINVAL, "field label not supported: %s", label);
 		}
 	}
 	return 0;
+}
+
+int tb_fieldsel_parse(const char *s, struct tb_fieldsel *fs, struct tb_err *err)
+{
+	return tb_fieldsel_parse_fields(s, NULL, NULL, fs, err);
 }
 
 bool tb_fieldsel_matches(const struct tb_fieldsel *fs, const char *ns,
@@ -225,8 +275,37 @@ bool tb_fieldsel_matches(const struct tb_fieldsel *fs, const char *ns,
 	return true;
 }
 
+bool tb_fieldsel_matches_json(const struct tb_fieldsel *fs, const char *ns, const char *name,
+			      const char *json, size_t len)
+{
+	const struct tb_fieldsel_term *t;
+	const char *v;
+	bool ok = true;
+	json_t *j;
+
+	if (!tb_fieldsel_matches(fs, ns, name))
+		return false;
+	if (!fs->terms.n)
+		return true;
+	j = json_loadb(json, len, 0, NULL);
+	for (size_t i = 0; ok && i < fs->terms.n; i++) {
+		t = &fs->terms.v[i];
+		v = j ? fs->get(j, t->label) : NULL;
+		ok = (strcmp(v ? v : "", t->value) == 0) != t->neg;
+	}
+	json_decref(j);
+	return ok;
+}
+
 void tb_fieldsel_release(struct tb_fieldsel *fs)
 {
+	for (size_t i = 0; i < fs->terms.n; i++) {
+		tb_free(fs->terms.v[i].label);
+		tb_free(fs->terms.v[i].value);
+	}
+	tb_free(fs->terms.v);
+	fs->terms.v = NULL;
+	fs->terms.n = 0;
 	tb_free(fs->name);
 	tb_free(fs->namespace_);
 	fs->name = fs->namespace_ = NULL;

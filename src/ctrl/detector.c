@@ -81,7 +81,7 @@ static void queue_selected(struct tb_tugd *t, const struct tb_dpolicy *d)
 		const char *ns = d->ns[0] ? d->ns : rs->namespace_;
 
 		k = rs->api_version && rs->kind ? tb_kind_find(rs->api_version, rs->kind) : NULL;
-		if (!k || k->schema)
+		if (!k || !tb_kind_is_template(k))
 			continue;	/* only resource templates are propagated */
 		tb_kind_res(k, res, sizeof(res));
 		if (!k->namespaced)
@@ -280,7 +280,7 @@ static void detect_one(struct tb_tugd *t, const char *key)
 	for (const struct tb_kind *kk = tb_kinds; kk->kind && !k; kk++) {
 		char r[128];
 
-		if (!kk->schema && !strcmp(tb_kind_res(kk, r, sizeof(r)), res))
+		if (tb_kind_is_template(kk) && !strcmp(tb_kind_res(kk, r, sizeof(r)), res))
 			k = kk;
 	}
 	if (!k)
@@ -330,7 +330,7 @@ static bool is_template_res(const char *res)
 	char r[128];
 
 	for (const struct tb_kind *k = tb_kinds; k->kind; k++)
-		if (!k->schema && !strcmp(tb_kind_res(k, r, sizeof(r)), res))
+		if (tb_kind_is_template(k) && !strcmp(tb_kind_res(k, r, sizeof(r)), res))
 			return true;
 	return false;
 }
@@ -353,7 +353,7 @@ void tb__detector_init(struct tb_tugd *t)
 	tb_store_list(t->store, RES_CPP, NULL, NULL, NULL, load_policy, t);
 	/* Level-triggered: every template is looked at once at start. */
 	for (const struct tb_kind *k = tb_kinds; k->kind; k++)
-		if (!k->schema && strcmp(k->kind, "Namespace"))
+		if (tb_kind_is_template(k) && strcmp(k->kind, "Namespace"))
 			tb_store_list(t->store, tb_kind_res(k, r, sizeof(r)), NULL, NULL,
 				      NULL, queue_listed, t);
 }

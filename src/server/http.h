@@ -27,7 +27,7 @@ struct tb_server {
 
 /* What a resource URL names. */
 struct tb_route {
-	const struct tb_kind *kind;	/* NULL for events (always an empty list) */
+	const struct tb_kind *kind;
 	char res[128];			/* store resource key, e.g. "deployments.apps" */
 	char ns[254];			/* "" when none in the URL */
 	char name[254];			/* "" for collections */

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "api/codec.h"
+#include "api/event.h"
 #include "api/selector.h"
 #include "lib/log.h"
 #include "lib/mem.h"
@@ -140,7 +141,7 @@ static int list_one(void *data, const struct tb_store_obj *o)
 {
 	struct list_ctx *c = data;
 
-	if (!tb_fieldsel_matches(&c->fs, o->ns, o->name))
+	if (!tb_fieldsel_matches_json(&c->fs, o->ns, o->name, o->json, o->len))
 		return 0;
 	if (c->has_sel && !tb_label_selector_matches(&c->sel, o->labels))
 		return 0;
@@ -170,7 +171,11 @@ bool tb_req_selectors(struct tb_req *q, struct tb_label_selector *sel, bool *has
 		tb_reply_status(q, 400, "BadRequest", msg, NULL);
 		return false;
 	}
-	if (fsel && tb_fieldsel_parse(fsel, fs, &err)) {
+	/* Events are selected by more fields than their name and namespace. */
+	if (fsel && (tb_kind_is_event(q->route.kind) ?
+		     tb_fieldsel_parse_fields(fsel, tb_event_field_labels, tb_event_field, fs,
+					      &err) :
+		     tb_fieldsel_parse(fsel, fs, &err))) {
 		tb_reply_status(q, 400, "BadRequest", err.msg, NULL);
 		return false;
 	}
@@ -370,21 +375,6 @@ out:
 	json_decref(obj);
 }
 
-static void handle_events(struct tb_req *q)
-{
-	char body[160];
-	int n;
-
-	if (q->method != EVHTTP_REQ_GET || q->route.name[0]) {
-		tb_reply_status(q, 405, "MethodNotAllowed", "events are not stored by tugd", NULL);
-		return;
-	}
-	n = snprintf(body, sizeof(body), "{\"kind\":\"EventList\",\"apiVersion\":\"v1\","
-		     "\"metadata\":{\"resourceVersion\":\"%" PRIu64 "\"},\"items\":[]}",
-		     tb_store_rv(q->srv->store));
-	tb_reply_text(q, 200, "application/json", body, (size_t)n);
-}
-
 static bool is_watch(struct tb_req *q)
 {
 	const char *w = tb_req_query(q, "watch");
@@ -397,10 +387,6 @@ void tb_handle_resource(struct tb_req *q)
 	const struct tb_route *rt = &q->route;
 	bool item = rt->name[0] != '\0';
 
-	if (!rt->kind) {
-		handle_events(q);
-		return;
-	}
 	switch (q->method) {
 	case EVHTTP_REQ_GET:
 	case EVHTTP_REQ_HEAD:

@@ -65,19 +65,10 @@ int tb_route_parse(const char *path, struct tb_route *rt)
 		goto out;	/* discovery of a group-version */
 	rc = -TB_ENOENT;
 	if (!strcmp(segs[i], "namespaces") && n - i >= 3 &&
-	    (find_plural(group, version, segs[i + 2]) ||
-	     (!group[0] && !strcmp(segs[i + 2], "events")))) {
+	    find_plural(group, version, segs[i + 2])) {
 		if (copy_seg(rt->ns, sizeof(rt->ns), segs[i + 1]))
 			goto out;
 		i += 2;
-	}
-	if (!group[0] && !strcmp(segs[i], "events")) {
-		/* Events are not stored (yet): describe asks for them. */
-		if (n - i != 1)
-			goto out;
-		snprintf(rt->res, sizeof(rt->res), "events");
-		rc = 0;
-		goto out;
 	}
 	rt->kind = find_plural(group, version, segs[i]);
 	if (!rt->kind || n - i > 3)

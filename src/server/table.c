@@ -24,9 +24,10 @@ struct col {
 
 struct printer {
 	const char *kind;
-	const struct col *cols;		/* NAME first; ends with { NULL } */
-	/* Appends the cells after NAME, one per column. */
+	const struct col *cols;		/* NAME first unless own_name; ends with { NULL } */
+	/* Appends the cells after NAME, one per column (all of them: own_name). */
 	void (*row)(json_t *cells, const json_t *obj, int64_t now_ms);
+	bool own_name;
 };
 
 /* ---- HumanDuration -------------------------------------------------------------------- */
@@ -601,20 +602,103 @@ static void namespace_row(json_t *c, const json_t *o, int64_t now_ms)
 	push(c, age_cell(o, now_ms, false));
 }
 
+/* kube-apiserver's event printer: the object as kind/name, times since the
+ * first and last occurrence (eventTime for new-style Events), wide columns
+ * with the source, the count and the name last. */
+static const struct col event_cols[] = {
+	{ "Last Seen", "string", "", 0, "The time at which the most recent occurrence of this "
+	  "event was recorded." },
+	{ "Type", "string", "", 0, "Type of this event (Normal, Warning)." },
+	{ "Reason", "string", "", 0, "A short, machine understandable string that gives the "
+	  "reason for the transition into the object's current status." },
+	{ "Object", "string", "", 0, "The object that this event is about." },
+	{ "Subobject", "string", "", 1, "The part of the object this event is about." },
+	{ "Source", "string", "", 1, "The component reporting this event." },
+	{ "Message", "string", "", 0, "A human-readable description of the status of this "
+	  "operation." },
+	{ "First Seen", "string", "", 1, "The time at which the event was first recorded." },
+	{ "Count", "string", "", 1, "The number of times this event has occurred." },
+	{ "Name", "string", "name", 1, NAME_DOC },
+	END_COL
+};
+
+/* translateTimestampSince: "<unknown>" for a missing time. */
+static const char *since(const json_t *o, const char *path, int64_t now_ms, char *buf)
+{
+	const char *ts = jstr(o, path);
+	int64_t ms;
+
+	if (!ts || !*ts || tb_time_parse(ts, &ms, NULL) < 0)
+		return NULL;
+	return tb_human_duration(now_ms - ms, buf);
+}
+
+static void event_row(json_t *c, const json_t *o, int64_t now_ms)
+{
+	char first_buf[TB_HUMAN_DURATION_BUFSZ], last_buf[TB_HUMAN_DURATION_BUFSZ];
+	const char *first = since(o, "firstTimestamp", now_ms, first_buf), *last;
+	const char *kind = str_or(jstr(o, "involvedObject.kind"), "");
+	const char *name = jstr(o, "involvedObject.name");
+	const char *comp = str_or(jstr(o, "source.component"), jstr(o, "reportingComponent"));
+	const char *inst = str_or(jstr(o, "source.host"), jstr(o, "reportingInstance"));
+	struct tb_strbuf sb = TB_STRBUF_INIT;
+	int64_t count = jint(o, "count", 0);
+	size_t k;
+
+	if (!first)
+		first = since(o, "eventTime", now_ms, first_buf);
+	first = str_or(first, "<unknown>");
+	last = str_or(since(o, "lastTimestamp", now_ms, last_buf), first);
+	if (jget(o, "series")) {
+		last = str_or(since(o, "series.lastObservedTime", now_ms, last_buf), "<unknown>");
+		count = jint(o, "series.count", 0);
+	} else if (!count) {
+		count = 1;	/* a singleton new-style Event has no count */
+	}
+	push_str(c, last);
+	push_str(c, jstr(o, "type"));
+	push_str(c, jstr(o, "reason"));
+	for (k = 0; kind[k]; k++)
+		tb_strbuf_addch(&sb, (char)(kind[k] >= 'A' && kind[k] <= 'Z' ? kind[k] + 32 : kind[k]));
+	if (name && *name)
+		tb_strbuf_addf(&sb, "/%s", name);
+	push_str(c, sb.buf ? sb.buf : "");
+	push_str(c, jstr(o, "involvedObject.fieldPath"));
+	tb_strbuf_reset(&sb);
+	tb_strbuf_adds(&sb, str_or(comp, ""));
+	if (inst && *inst)
+		tb_strbuf_addf(&sb, ", %s", inst);
+	push_str(c, sb.buf ? sb.buf : "");
+	/* strings.TrimSpace of the message. */
+	tb_strbuf_reset(&sb);
+	tb_strbuf_adds(&sb, str_or(jstr(o, "message"), ""));
+	while (sb.len && strchr(" \t\n\r", sb.buf[sb.len - 1]))
+		sb.buf[--sb.len] = '\0';
+	k = 0;
+	while (k < sb.len && strchr(" \t\n\r", sb.buf[k]))
+		k++;
+	push_str(c, sb.len ? sb.buf + k : "");
+	push_str(c, first);
+	push(c, json_integer((json_int_t)count));
+	push_str(c, jstr(o, "metadata.name"));
+	tb_strbuf_release(&sb);
+}
+
 static const struct printer printers[] = {
-	{ "Cluster", cluster_cols, cluster_row },
-	{ "PropagationPolicy", policy_cols, policy_row },
-	{ "ClusterPropagationPolicy", policy_cols, policy_row },
-	{ "ResourceBinding", binding_cols, binding_row },
-	{ "ClusterResourceBinding", binding_cols, binding_row },
-	{ "Work", work_cols, work_row },
-	{ "Deployment", deployment_cols, deployment_row },
-	{ "Job", job_cols, job_row },
-	{ "Service", service_cols, service_row },
-	{ "ConfigMap", configmap_cols, configmap_row },
-	{ "Secret", secret_cols, secret_row },
-	{ "Namespace", namespace_cols, namespace_row },
-	{ NULL, crd_cols, crd_row }	/* ClusterTaintPolicy, and any kind added later */
+	{ "Cluster", cluster_cols, cluster_row, false },
+	{ "PropagationPolicy", policy_cols, policy_row, false },
+	{ "ClusterPropagationPolicy", policy_cols, policy_row, false },
+	{ "ResourceBinding", binding_cols, binding_row, false },
+	{ "ClusterResourceBinding", binding_cols, binding_row, false },
+	{ "Work", work_cols, work_row, false },
+	{ "Deployment", deployment_cols, deployment_row, false },
+	{ "Job", job_cols, job_row, false },
+	{ "Service", service_cols, service_row, false },
+	{ "ConfigMap", configmap_cols, configmap_row, false },
+	{ "Secret", secret_cols, secret_row, false },
+	{ "Namespace", namespace_cols, namespace_row, false },
+	{ "Event", event_cols, event_row, true },
+	{ NULL, crd_cols, crd_row, false }	/* ClusterTaintPolicy, and any kind added later */
 };
 
 /* ---- the Table ---------------------------------------------------------------------- */
@@ -642,7 +726,8 @@ json_t *tb_table_for(const struct tb_kind *k, json_t *items, const char *rv, int
 			"name", col->name, "type", col->type, "format", col->format,
 			"description", col->doc, "priority", col->priority));
 	json_array_foreach(items, i, item) {
-		cells = json_pack("[s]", str_or(jstr(item, "metadata.name"), ""));
+		cells = p->own_name ? json_array() :
+			json_pack("[s]", str_or(jstr(item, "metadata.name"), ""));
 		p->row(cells, item, now_ms);
 		md = json_object_get(item, "metadata");
 		md = json_is_object(md) ? json_deep_copy(md) : json_object();

@@ -101,7 +101,7 @@ static bool watch_matches(const struct tb_watch *w, const struct tb_store_obj *o
 {
 	if (strcmp(o->res, w->res) || (w->ns[0] && strcmp(o->ns, w->ns)))
 		return false;
-	if (!tb_fieldsel_matches(&w->fs, o->ns, o->name))
+	if (!tb_fieldsel_matches_json(&w->fs, o->ns, o->name, o->json, o->len))
 		return false;
 	return !w->has_sel || tb_label_selector_matches(&w->sel, o->labels);
 }

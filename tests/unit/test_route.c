@@ -34,9 +34,11 @@ static void test_route_resources(void **state)
 	expect_route("/api/v1/namespaces", "namespaces", "", "", "");
 	expect_route("/api/v1/namespaces/default", "namespaces", "", "default", "");
 	expect_route("/api/v1/namespaces/default/status", "namespaces", "", "default", "status");
-	/* Events for kubectl describe. */
+	/* Events, stored like any namespaced kind. */
 	expect_route("/api/v1/namespaces/default/events", "events", "default", "", "");
 	expect_route("/api/v1/events", "events", "", "", "");
+	expect_route("/api/v1/namespaces/default/events/member1.17f0a1b2c3d4e5f6", "events",
+		     "default", "member1.17f0a1b2c3d4e5f6", "");
 }
 
 static void test_route_errors(void **state)
@@ -47,6 +49,7 @@ static void test_route_errors(void **state)
 		"/apis/cluster.karmada.io/v1alpha1/namespaces/x/clusters",	/* cluster-scoped */
 		"/apis/policy.karmada.io/v1alpha1/namespaces/d/propagationpolicies/pp/status",
 		"/api/v1/namespaces/d/configmaps/c/status",	/* ConfigMaps have no status */
+		"/api/v1/namespaces/d/events/e/status",		/* nor Events */
 		"/apis/apps/v1/namespaces/d/deployments/web/scale",
 		"/apis/apps/v2/deployments", "/apis/nope.io/v1/things",
 		"/apis/apps/v1/namespaces/d/deployments/a/status/x",
