@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 
+#include "api/duration.h"
 #include "api/policy.h"
 #include "core/config.h"
 #include "ctrl/tugd.h"
@@ -32,6 +33,8 @@ struct opts {
 	int port;
 	enum tb_store_sync sync;
 	size_t history;
+	int64_t event_ttl_ms;
+	size_t max_events;
 	struct tb_failover_config cfg;
 };
 
@@ -70,6 +73,10 @@ static void usage(FILE *f, const struct tb_failover_config *cfg)
 "  --sync normal|full    normal: a write survives a crash of tugd (default);\n"
 "                        full: also a power loss (fsync per write, slower)\n"
 "  --watch-history N     changes kept for watches to resume from (default 10000)\n"
+"  --event-ttl D         Events are deleted this long after they last occurred\n"
+"                        (default 1h, as kube-apiserver's --event-ttl; 0: never)\n"
+"  --max-events N        at most N Events are kept, the oldest deleted first\n"
+"                        (default 10000; 0: no cap)\n"
 "  --log-level LEVEL     debug, info (default), warn, error\n"
 "  --profile NAME        failover profile: karmada (Karmada's defaults) or fast\n"
 "\n"
@@ -150,6 +157,24 @@ static int parse_args(int argc, char **argv, int first, struct opts *o)
 				fprintf(stderr, "tugd: --watch-history: want a positive count\n");
 				return -1;
 			}
+		} else if ((used = flag_value(argc, argv, i, "event-ttl", &v)) > 0) {
+			int64_t ns;
+
+			if (tb_duration_parse(v, &ns, &err) || ns < 0) {
+				fprintf(stderr, "tugd: --event-ttl: %s\n", err.msg[0] ? err.msg :
+					"want a duration that is not negative");
+				return -1;
+			}
+			o->event_ttl_ms = ns / 1000000;
+		} else if ((used = flag_value(argc, argv, i, "max-events", &v)) > 0) {
+			char *end;
+			long long n = strtoll(v, &end, 10);
+
+			if (!*v || *end || n < 0) {
+				fprintf(stderr, "tugd: --max-events: want a count, got \"%s\"\n", v);
+				return -1;
+			}
+			o->max_events = (size_t)n;
 		} else if ((used = flag_value(argc, argv, i, "log-level", &v)) > 0) {
 			enum tb_log_level l;
 
@@ -277,7 +302,8 @@ static void on_signal(evutil_socket_t sig, short what, void *data)
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .data = DEFAULT_DATA, .sync = TB_SYNC_NORMAL, .history = 10000 };
+	struct opts o = { .data = DEFAULT_DATA, .sync = TB_SYNC_NORMAL, .history = 10000,
+			  .event_ttl_ms = 3600 * 1000, .max_events = 10000 };
 	struct tb_server_opts so = { .defaults = TB_POLICY_DEFAULTS_INIT, .now_ms = wall_ms };
 	struct tb_store_opts sto;
 	struct tb_err err = TB_ERR_INIT;
@@ -331,6 +357,7 @@ int main(int argc, char **argv)
 		tb_errorlog("tugd: %s", err.msg);
 		goto out;
 	}
+	tb_tugd_event_limits(ctl, o.event_ttl_ms, o.max_events);
 	if (tb_server_new(&srv, base, store, &so, &err)) {
 		tb_errorlog("tugd: %s", err.msg);
 		goto out;

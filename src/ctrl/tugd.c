@@ -143,6 +143,11 @@ static void on_event(void *data, const struct tb_store_event *ev)
 	struct tb_tugd *t = data;
 	const char *res = ev->obj->res;
 
+	/* Events are records, not work: no reconcile turn for them. */
+	if (!strcmp(res, "events")) {
+		tb__events_on_event(t, ev);
+		return;
+	}
 	if (!strcmp(res, RES_CLUSTERS)) {
 		tb__mirror_on_cluster(t, ev);
 		t->members_dirty = true;
@@ -244,6 +249,8 @@ static void reconcile(evutil_socket_t fd, short what, void *data)
 	tb__mirror_write_back(t);
 	tb__failover_write_clusters(t);
 	left += tb__works_run(t, TUGD_BATCH);
+	/* What the turn reported, written in one batch at its end. */
+	tb__events_flush(t);
 	if (left)
 		tb__tugd_kick(t);
 }
@@ -289,9 +296,8 @@ static int load(void *data, const struct tb_store_obj *o)
 static void on_sched_event(void *ctx, int64_t now_ms, const char *kind, const char *object,
 			   const char *message)
 {
-	(void)ctx;
-	(void)now_ms;
 	tb_info("%s %s: %s", kind, object, message);
+	tb__events_emit(ctx, now_ms, kind, object, message);
 }
 
 int tb_tugd_new(struct tb_tugd **ret, struct event_base *base, struct tb_store *store,
@@ -307,10 +313,12 @@ int tb_tugd_new(struct tb_tugd **ret, struct event_base *base, struct tb_store *
 	t->now_ms = now_ms;
 	tb_world_init(&t->world, cfg, now_ms());
 	t->world.event = on_sched_event;
+	t->world.event_ctx = t;
 	t->world.sched_budget = TUGD_BATCH;
 	t->kick = event_new(base, -1, 0, reconcile, t);
 	/* Requests first: reconcile turns run when no request is waiting. */
 	event_priority_set(t->kick, TUGD_PRIO_RECONCILE);
+	tb__events_init(t);
 	if (ensure_namespaces(t)) {
 		tb_tugd_free(t);
 		return tb_error(err, TB_EIO, "cannot create the default namespaces");
@@ -347,5 +355,6 @@ void tb_tugd_free(struct tb_tugd *t)
 	tb__works_release(t);
 	tb_queue_release(&t->dirty_bindings);
 	tb__mirror_release(t);
+	tb__events_release(t);
 	tb_free(t);
 }

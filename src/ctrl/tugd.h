@@ -8,6 +8,7 @@
 #define TB_TUGD_H
 
 #include <event2/event.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/config.h"
@@ -25,5 +26,10 @@ int tb_tugd_new(struct tb_tugd **ret, struct event_base *base, struct tb_store *
 		const struct tb_failover_config *cfg, int64_t (*now_ms)(void),
 		struct tb_err *err);
 void tb_tugd_free(struct tb_tugd *t);
+
+/* Events are kept ttl_ms after their last occurrence (0: no limit), and at
+ * most max_events of them (0: no limit); the defaults are kube-apiserver's
+ * hour and 10,000. */
+void tb_tugd_event_limits(struct tb_tugd *t, int64_t ttl_ms, size_t max_events);
 
 #endif

@@ -96,6 +96,9 @@ struct tb_tugd {
 	struct tb_queue dirty_bindings;	/* binding keys whose Works to sync */
 	struct tb_hmap works;		/* binding key -> struct tb_workset * */
 	bool exec_ns_checked;
+
+	/* Events (events.c). */
+	struct tb_events *events;
 };
 
 /* A binding's key: "ns/name" for a ResourceBinding, "name" for a
@@ -172,6 +175,16 @@ void tb__exec_member_init(struct tb_member *m);
 void tb__exec_member_release(struct tb_member *m);
 /* A probe found m healthy: pending work may go, status may be collected. */
 void tb__exec_member_ready(struct tb_member *m);
+
+/* events.c: what the controllers report, as v1 Events on the objects. */
+void tb__events_init(struct tb_tugd *t);
+void tb__events_release(struct tb_tugd *t);
+/* A world event (tb_world_emit): recorded now, written by the next flush. */
+void tb__events_emit(struct tb_tugd *t, int64_t now_ms, const char *kind, const char *object,
+		     const char *message);
+/* Writes what was recorded, a bounded number per call (the reconcile turn). */
+void tb__events_flush(struct tb_tugd *t);
+void tb__events_on_event(struct tb_tugd *t, const struct tb_store_event *ev);
 
 /* works.c */
 void tb__works_init(struct tb_tugd *t);
