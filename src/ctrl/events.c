@@ -43,81 +43,6 @@ struct tb_events {
 	char instance[128];		/* reportingInstance */
 };
 
-/* ---- what a world event means ------------------------------------------------------- */
-
-struct meaning {
-	const char *reason, *type, *action;
-	bool on_template;	/* Karmada records it on the resource template too */
-};
-
-static bool starts(const char *s, const char *prefix)
-{
-	return !strncmp(s, prefix, strlen(prefix));
-}
-
-/* Karmada's reasons where Karmada records the same step (pkg/events), and
- * Tugboat's, in the same style, for the steps Karmada does not record. The
- * world's messages are worded by the controllers; the few words that tell
- * steps of one kind apart are read here, and test_recorder pins them. */
-static struct meaning meaning_of(const char *kind, const char *msg)
-{
-	if (!strcmp(kind, TB_EV_CLUSTER))
-		return starts(msg, "Ready=True") ?
-		       (struct meaning){ "ClusterReady", "Normal", "MonitorCluster", false } :
-		       starts(msg, "Ready=False") ?
-		       (struct meaning){ "ClusterNotReady", "Warning", "MonitorCluster", false } :
-		       (struct meaning){ "ClusterUnknown", "Warning", "MonitorCluster", false };
-	if (!strcmp(kind, TB_EV_TAINT))
-		return (struct meaning){ "TaintClusterSucceed", "Normal", "TaintCluster", false };
-	if (!strcmp(kind, TB_EV_EVICT))
-		return (struct meaning){ "EvictWorkloadFromClusterSucceed", "Normal", "Evict",
-					 true };
-	if (!strcmp(kind, TB_EV_HOLD))
-		return (struct meaning){ "EvictionHeld", "Warning", "Evict", false };
-	if (!strcmp(kind, TB_EV_SCHEDULE))
-		return starts(msg, "unschedulable:") ?
-		       (struct meaning){ "ScheduleBindingFailed", "Warning", "Schedule", true } :
-		       (struct meaning){ "ScheduleBindingSucceed", "Normal", "Schedule", true };
-	if (!strcmp(kind, TB_EV_PURGE))
-		return (struct meaning){ "GracefulEvictionSucceed", "Normal", "Evict", false };
-	if (!strcmp(kind, TB_EV_OUTAGE))
-		return strstr(msg, "engaged") ?
-		       (struct meaning){ "MassOutageProtection", "Warning", "Protect", false } :
-		       (struct meaning){ "MassOutageProtection", "Normal", "Protect", false };
-	if (!strcmp(kind, TB_EV_MOVEBACK))
-		return strstr(msg, "abandoned") ?
-		       (struct meaning){ "MoveBackAbandoned", "Warning", "MoveBack", false } :
-		       strstr(msg, "rebalanced") ?
-		       (struct meaning){ "MoveBackSucceed", "Normal", "MoveBack", false } :
-		       strstr(msg, "staying") ?
-		       (struct meaning){ "MoveBackSkipped", "Normal", "MoveBack", false } :
-		       (struct meaning){ "MoveBackStarted", "Normal", "MoveBack", false };
-	return (struct meaning){ "ControllerEvent", "Normal", "Reconcile", false };
-}
-
-/* The message of the Event: the world's, except for a placement, which is
- * worded as Karmada's scheduler words it ("Result: {member1:2, member2:1}"). */
-static void message_of(const char *kind, const char *msg, const struct meaning *m,
-		       struct tb_strbuf *out)
-{
-	const char *p;
-
-	if (strcmp(kind, TB_EV_SCHEDULE) || strcmp(m->reason, "ScheduleBindingSucceed")) {
-		tb_strbuf_adds(out, msg);
-		return;
-	}
-	tb_strbuf_adds(out, "Binding has been scheduled successfully. Result: {");
-	for (p = strcmp(msg, "(none)") ? msg : ""; *p; p++) {
-		if (*p == '=')
-			tb_strbuf_addch(out, ':');
-		else if (*p == ' ')
-			tb_strbuf_adds(out, ", ");
-		else
-			tb_strbuf_addch(out, *p);
-	}
-	tb_strbuf_addch(out, '}');
-}
-
 /* ---- the involved object ------------------------------------------------------------ */
 
 struct involved {
@@ -208,7 +133,7 @@ static json_t *micro_time(int64_t ms)
 	return json_string(out);
 }
 
-static void record(struct tb_tugd *t, const struct involved *io, const struct meaning *m,
+static void record(struct tb_tugd *t, const struct involved *io, const struct tb_rec_meaning *m,
 		   const char *message, int64_t now_ms)
 {
 	struct tb_events *ev = t->events;
@@ -246,7 +171,7 @@ static void record(struct tb_tugd *t, const struct involved *io, const struct me
 }
 
 static void on_template_too(struct tb_tugd *t, const struct tb_wbinding *b,
-			    const struct meaning *m, const char *message, int64_t now_ms)
+			    const struct tb_rec_meaning *m, const char *message, int64_t now_ms)
 {
 	const struct tb_object_ref *r = &b->obj.spec.resource;
 	const struct tb_kind *k;
@@ -271,7 +196,7 @@ static void on_template_too(struct tb_tugd *t, const struct tb_wbinding *b,
 void tb__events_emit(struct tb_tugd *t, int64_t now_ms, const char *kind, const char *object,
 		     const char *message)
 {
-	struct meaning m = meaning_of(kind, message);
+	struct tb_rec_meaning m = tb_recorder_meaning(kind, message);
 	struct tb_strbuf msg = TB_STRBUF_INIT;
 	const struct tb_wbinding *b;
 	struct involved io;
@@ -279,7 +204,7 @@ void tb__events_emit(struct tb_tugd *t, int64_t now_ms, const char *kind, const 
 
 	if (!t->events)
 		return;
-	message_of(kind, message, &m, &msg);
+	tb_recorder_message(kind, message, &m, &msg);
 	if (!strcmp(kind, TB_EV_OUTAGE)) {
 		/* About the control plane, and why no cluster is evicted: on every
 		 * cluster, where describe shows it. */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctrl/world.h"
 #include "lib/mem.h"
 
 /* Object names are at most 253 characters; so are Event names. */
@@ -256,4 +257,81 @@ size_t tb_recorder_expired(const struct tb_recorder *r, int64_t now_ms, size_t m
 	tb_free(c);
 	*ret = out;
 	return take;
+}
+
+/* ---- what a world event means ------------------------------------------------------- */
+
+static bool starts(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+/* Karmada's reasons where Karmada records the same step (pkg/events), and
+ * Tugboat's, in the same style, for the steps Karmada does not record. The
+ * world's messages are worded by the controllers; the few words that tell
+ * steps of one kind apart are read here, and test_recorder pins them. */
+static struct tb_rec_meaning meaning(const char *reason, const char *type, const char *action,
+				     bool on_template)
+{
+	return (struct tb_rec_meaning){ reason, type, action, on_template };
+}
+
+struct tb_rec_meaning tb_recorder_meaning(const char *kind, const char *msg)
+{
+	if (!strcmp(kind, TB_EV_CLUSTER)) {
+		if (starts(msg, "Ready=True"))
+			return meaning("ClusterReady", "Normal", "MonitorCluster", false);
+		if (starts(msg, "Ready=False"))
+			return meaning("ClusterNotReady", "Warning", "MonitorCluster", false);
+		return meaning("ClusterUnknown", "Warning", "MonitorCluster", false);
+	}
+	if (!strcmp(kind, TB_EV_TAINT))
+		return meaning("TaintClusterSucceed", "Normal", "TaintCluster", false);
+	if (!strcmp(kind, TB_EV_EVICT))
+		return meaning("EvictWorkloadFromClusterSucceed", "Normal", "Evict", true);
+	if (!strcmp(kind, TB_EV_HOLD))
+		return meaning("EvictionHeld", "Warning", "Evict", false);
+	if (!strcmp(kind, TB_EV_SCHEDULE)) {
+		if (starts(msg, "unschedulable:"))
+			return meaning("ScheduleBindingFailed", "Warning", "Schedule", true);
+		return meaning("ScheduleBindingSucceed", "Normal", "Schedule", true);
+	}
+	if (!strcmp(kind, TB_EV_PURGE))
+		return meaning("GracefulEvictionSucceed", "Normal", "Evict", false);
+	if (!strcmp(kind, TB_EV_OUTAGE))
+		return meaning("MassOutageProtection", strstr(msg, "engaged") ? "Warning" : "Normal",
+			       "Protect", false);
+	if (!strcmp(kind, TB_EV_MOVEBACK)) {
+		if (strstr(msg, "abandoned"))
+			return meaning("MoveBackAbandoned", "Warning", "MoveBack", false);
+		if (strstr(msg, "rebalanced"))
+			return meaning("MoveBackSucceed", "Normal", "MoveBack", false);
+		if (strstr(msg, "staying"))
+			return meaning("MoveBackSkipped", "Normal", "MoveBack", false);
+		return meaning("MoveBackStarted", "Normal", "MoveBack", false);
+	}
+	return meaning("ControllerEvent", "Normal", "Reconcile", false);
+}
+
+/* The message of the Event: the world's, except for a placement, which is
+ * worded as Karmada's scheduler words it ("Result: {member1:2, member2:1}"). */
+void tb_recorder_message(const char *kind, const char *msg, const struct tb_rec_meaning *m,
+			 struct tb_strbuf *out)
+{
+	const char *p;
+
+	if (strcmp(kind, TB_EV_SCHEDULE) || strcmp(m->reason, "ScheduleBindingSucceed")) {
+		tb_strbuf_adds(out, msg);
+		return;
+	}
+	tb_strbuf_adds(out, "Binding has been scheduled successfully. Result: {");
+	for (p = strcmp(msg, "(none)") ? msg : ""; *p; p++) {
+		if (*p == '=')
+			tb_strbuf_addch(out, ':');
+		else if (*p == ' ')
+			tb_strbuf_adds(out, ", ");
+		else
+			tb_strbuf_addch(out, *p);
+	}
+	tb_strbuf_addch(out, '}');
 }

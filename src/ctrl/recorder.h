@@ -16,6 +16,7 @@
 
 #include "lib/hmap.h"
 #include "lib/queue.h"
+#include "lib/strbuf.h"
 
 /* kube-apiserver keeps Events an hour (--event-ttl). */
 #define TB_RECORDER_TTL_MS (3600 * 1000)
@@ -100,5 +101,16 @@ static inline size_t tb_recorder_size(const struct tb_recorder *r) { return r->b
  * when no Event is stored). */
 size_t tb_recorder_expired(const struct tb_recorder *r, int64_t now_ms, size_t max,
 			   char ***ret, int64_t *ret_next_ms);
+
+/* What a world event (tb_world_emit's kind and message) is as an Event. */
+struct tb_rec_meaning {
+	const char *reason, *type, *action;
+	bool on_template;	/* Karmada records it on the resource template too */
+};
+
+struct tb_rec_meaning tb_recorder_meaning(const char *kind, const char *message);
+/* The Event's message for it, appended to out. */
+void tb_recorder_message(const char *kind, const char *message,
+			 const struct tb_rec_meaning *m, struct tb_strbuf *out);
 
 #endif
