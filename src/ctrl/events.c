@@ -122,7 +122,7 @@ static void key_of(struct tb_strbuf *sb, const char *event_ns, const char *kind,
 /* eventTime: a MicroTime, "2026-11-26T12:00:00.123000Z". */
 static json_t *micro_time(int64_t ms)
 {
-	char buf[TB_TIME_BUFSZ], out[TB_TIME_BUFSZ + 8];
+	char buf[TB_TIME_BUFSZ], out[TB_TIME_BUFSZ + 16];
 	size_t n;
 
 	tb_time_format(ms - ms % 1000, buf);
