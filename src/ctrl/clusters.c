@@ -116,14 +116,18 @@ void tb_ctrl_cluster_reported(struct tb_world *w, size_t i, int64_t now_ms)
 		r = !strcmp(cond->status, "True") ? TB_READY_TRUE :
 		    !strcmp(cond->status, "False") ? TB_READY_FALSE : TB_READY_UNKNOWN;
 	if (r != c->health.ready) {
+		/* What was reported before tugd started is not news. */
+		bool seen = c->health.ready != TB_READY_NONE;
+
 		c->health.ready = r;
 		c->health.transition_ms = cond && cond->last_transition_time ?
 					  cond->last_transition_time : now_ms;
 		if (r == TB_READY_TRUE)
 			c->health.last_ok_ms = now_ms;
 		w->snapshot_stale = true;
-		tb_world_emit(w, now_ms, TB_EV_CLUSTER, c->obj.metadata.name,
-			      "Ready=%s (reported)", tb_ready_name(r));
+		if (seen)
+			tb_world_emit(w, now_ms, TB_EV_CLUSTER, c->obj.metadata.name,
+				      "Ready=%s (reported)", tb_ready_name(r));
 	}
 	sync_taints(w, c, now_ms);
 }

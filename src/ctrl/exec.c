@@ -55,6 +55,7 @@ struct tb_xwork {
 	unsigned attempts;
 	int64_t next_ms;		/* back-off: not before */
 	char *status;			/* the member object's status last recorded */
+	bool recorded_ok;		/* the last record said applied */
 };
 
 static void xwork_free(struct tb_xwork *x)
@@ -221,13 +222,25 @@ out:
 static void record(struct tb_tugd *t, struct tb_xwork *x, bool applied, const char *msg,
 		   const json_t *obj)
 {
-	json_t *w = load_work(t, x->key), *st, *ms, *mst, *item;
+	json_t *w, *st, *ms, *mst = obj ? json_object_get(obj, "status") : NULL, *item;
 	const char *health = "Unknown";
 	char *s = NULL;
 	int64_t now = t->now_ms();
 
-	if (!w)
+	/* Most lists bring nothing new: compare before any parsing. */
+	if (obj) {
+		s = json_dumps(mst ? mst : json_null(),
+			       JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+		if (applied && x->recorded_ok && x->status && !strcmp(x->status, s)) {
+			free(s);
+			return;
+		}
+	}
+	if (!(w = load_work(t, x->key))) {
+		free(s);
 		return;
+	}
+	x->recorded_ok = applied;
 	st = json_object_get(w, "status");
 	if (!json_is_object(st)) {
 		st = json_object();
@@ -243,13 +256,6 @@ static void record(struct tb_tugd *t, struct tb_xwork *x, bool applied, const ch
 		const json_t *md = json_object_get(obj, "metadata");
 		char group[256];
 
-		mst = json_object_get(obj, "status");
-		s = json_dumps(mst ? mst : json_null(), JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
-		if (x->status && !strcmp(x->status, s) && applied) {
-			free(s);
-			json_decref(w);
-			return;		/* nothing new */
-		}
 		snprintf(group, sizeof(group), "%.*s", sl ? (int)(sl - av) : 0, av);
 		health = tb_health_name(tb_template_health(obj));
 		ms = json_pack("[{s:{s:i, s:s, s:s, s:s, s:s, s:s}, s:s}]", "identifier",
@@ -558,14 +564,23 @@ static void on_retry(evutil_socket_t fd, short what, void *data)
 
 /* ---- status collection ------------------------------------------------------------------ */
 
+/* The managed workloads whose status matters, listed per member. */
+static const struct {
+	const char *path, *api_version, *kind;
+} lists[TB_MEMBER_LISTS] = {
+	{ "/apis/apps/v1/deployments", "apps/v1", "Deployment" },
+	{ "/apis/batch/v1/jobs", "batch/v1", "Job" },
+};
+
 static void on_list(const struct tb_member_resp *r, void *data)
 {
-	struct tb_member *m = data;
+	struct tb_member_slot *slot = data;
+	struct tb_member *m = slot->m;
 	struct tb_tugd *t = m->t;
+	size_t which = slot->which, i;
 	json_t *j, *item;
-	size_t i;
 
-	m->list_req = NULL;
+	m->list_req[which] = NULL;
 	if (r->rc || r->status != 200 || !(j = json_loadb(r->body, r->len, 0, NULL)))
 		return;		/* a failed list changes nothing */
 	json_array_foreach(json_object_get(j, "items"), i, item) {
@@ -582,10 +597,9 @@ static void on_list(const struct tb_member_resp *r, void *data)
 		x = tb_hmap_get(&t->xworks, key);
 		if (x && !x->deleting && !x->req && x->gen_done == x->gen_want &&
 		    !strcmp(x->cluster, m->name)) {
-			if (!json_object_get(item, "apiVersion"))
-				json_object_set_new(item, "apiVersion", json_string("apps/v1"));
-			if (!json_object_get(item, "kind"))
-				json_object_set_new(item, "kind", json_string("Deployment"));
+			/* List items come without their type. */
+			json_object_set_new(item, "apiVersion", json_string(lists[which].api_version));
+			json_object_set_new(item, "kind", json_string(lists[which].kind));
 			record(t, x, true, "Manifest has been successfully applied", item);
 		}
 	}
@@ -596,16 +610,24 @@ void tb__exec_member_ready(struct tb_member *m)
 {
 	struct tb_tugd *t = m->t;
 	int64_t now = t->now_ms(), period = t->world.cfg.probe_period_ms * 2;
+	char path[200];
 
 	pump(m);
 	if (period < 1000)
 		period = 1000;
-	if (m->list_req || now < m->next_list_ms)
+	if (now < m->next_list_ms)
 		return;
 	m->next_list_ms = now + period;
-	tb_member_request(&t->mc, &m->conn, "GET",
-			  "/apis/apps/v1/deployments?labelSelector=karmada.io%2Fmanaged%3Dtrue",
-			  NULL, NULL, 0, EXEC_TIMEOUT_MS, on_list, m, &m->list_req, NULL);
+	for (size_t i = 0; i < TB_MEMBER_LISTS; i++) {
+		if (m->list_req[i])
+			continue;
+		m->list_slot[i].m = m;
+		m->list_slot[i].which = i;
+		snprintf(path, sizeof(path), "%s?labelSelector=karmada.io%%2Fmanaged%%3Dtrue",
+			 lists[i].path);
+		tb_member_request(&t->mc, &m->conn, "GET", path, NULL, NULL, 0, EXEC_TIMEOUT_MS,
+				  on_list, &m->list_slot[i], &m->list_req[i], NULL);
+	}
 }
 
 /* ---- Work events ------------------------------------------------------------------------- */
@@ -691,7 +713,8 @@ void tb__exec_member_release(struct tb_member *m)
 			i = 0;	/* the table changed under the iteration */
 		}
 	}
-	tb_member_request_cancel(m->list_req);
+	for (size_t i = 0; i < TB_MEMBER_LISTS; i++)
+		tb_member_request_cancel(m->list_req[i]);
 	if (m->exec_timer)
 		event_free(m->exec_timer);
 	tb_queue_release(&m->todo);

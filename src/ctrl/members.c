@@ -325,14 +325,9 @@ static const char *const status_paths[TB_MEMBER_STATUS_REQS] = {
 	"/version", "/api/v1/nodes", "/api/v1/pods"
 };
 
-struct status_ctx {
-	struct tb_member *m;
-	size_t which;
-};
-
 static void on_status(const struct tb_member_resp *r, void *data)
 {
-	struct status_ctx *sc = data;
+	struct tb_member_slot *sc = data;
 	struct tb_member *m = sc->m;
 	struct tb_wcluster *c = cluster_of(m, NULL);
 	json_t *j;
@@ -351,7 +346,6 @@ static void on_status(const struct tb_member_resp *r, void *data)
 			tb__tugd_kick(m->t);
 		}
 	}
-	tb_free(sc);
 }
 
 static void status_refresh(struct tb_member *m)
@@ -364,17 +358,13 @@ static void status_refresh(struct tb_member *m)
 	m->next_status_ms = t->now_ms() + (period > TB_MEMBER_STATUS_MS ? period :
 					   TB_MEMBER_STATUS_MS);
 	for (size_t i = 0; i < TB_MEMBER_STATUS_REQS; i++) {
-		struct status_ctx *sc;
-
 		if (m->status_req[i])
 			continue;
-		sc = tb_calloc(1, sizeof(*sc));
-		sc->m = m;
-		sc->which = i;
-		if (tb_member_request(&t->mc, &m->conn, "GET", status_paths[i], NULL, NULL, 0,
-				      (long)t->world.cfg.probe_timeout_ms * 4, on_status, sc,
-				      &m->status_req[i], NULL) < 0)
-			tb_free(sc);
+		m->status_slot[i].m = m;
+		m->status_slot[i].which = i;
+		tb_member_request(&t->mc, &m->conn, "GET", status_paths[i], NULL, NULL, 0,
+				  (long)t->world.cfg.probe_timeout_ms * 4, on_status,
+				  &m->status_slot[i], &m->status_req[i], NULL);
 	}
 }
 
@@ -395,6 +385,18 @@ void tb__members_sync(struct tb_tugd *t)
 	size_t i;
 
 	t->members_dirty = false;
+	/* First the finalizers: writing a Cluster replaces its typed copy. */
+	{
+		struct tb_names fin = TB_NAMES_INIT;
+
+		for (i = 0; i < w->clusters.n; i++)
+			if (probed(&w->clusters.v[i]) &&
+			    !w->clusters.v[i].obj.metadata.deletion_timestamp)
+				tb_strvec_push(&fin.v, w->clusters.v[i].obj.metadata.name);
+		for (i = 0; i < fin.v.n; i++)
+			ensure_finalizer(t, fin.v.v[i]);
+		tb__tugd_names_release(&fin);
+	}
 	/* Members whose cluster went away or reports its own health. */
 	for (i = 0; tb_hmap_next(&t->members, &i, &key, &v);) {
 		struct tb_member *m = v;
@@ -417,8 +419,6 @@ void tb__members_sync(struct tb_tugd *t)
 		m = tb_hmap_get(&t->members, c->obj.metadata.name);
 		so = tb_store_get(t->store, RES_SECRETS, ref->namespace_ ? ref->namespace_ : "",
 				  ref->name ? ref->name : "");
-		if (!c->obj.metadata.deletion_timestamp)
-			ensure_finalizer(t, c->obj.metadata.name);
 		if (m && !strcmp(m->server, c->obj.spec.api_endpoint) &&
 		    m->conn.insecure == c->obj.spec.insecure_skip_tls_verification &&
 		    (so ? so->rv : 0) == m->secret_rv)

@@ -30,8 +30,16 @@
  * (exec.c). */
 #define TB_MEMBER_STATUS_REQS 3		/* /version, nodes, pods */
 #define TB_MEMBER_STATUS_MS 5000	/* cluster status refresh, at least */
+#define TB_MEMBER_LISTS 2		/* Deployments and Jobs, for their status */
 
 struct tb_tugd;
+struct tb_member;
+/* What a periodic request's callback needs: its member and which it is. */
+struct tb_member_slot {
+	struct tb_member *m;
+	size_t which;
+};
+
 struct tb_member {
 	struct tb_tugd *t;
 	char *name;
@@ -45,11 +53,13 @@ struct tb_member {
 	enum tb_probe last_probe;
 	int64_t next_status_ms;
 	struct tb_member_req *status_req[TB_MEMBER_STATUS_REQS];
+	struct tb_member_slot status_slot[TB_MEMBER_STATUS_REQS];
 	/* exec.c */
 	struct tb_queue todo;		/* Work keys ("ns/name") to apply or delete */
 	size_t inflight;
 	struct event *exec_timer;	/* retries after back-off */
-	struct tb_member_req *list_req;	/* status collection */
+	struct tb_member_req *list_req[TB_MEMBER_LISTS];	/* status collection */
+	struct tb_member_slot list_slot[TB_MEMBER_LISTS];
 	int64_t next_list_ms;
 };
 
