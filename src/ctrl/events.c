@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "api/names.h"
 #include "api/stamp.h"
 #include "api/timefmt.h"
 #include "ctrl/recorder.h"
@@ -145,8 +146,11 @@ static void record(struct tb_tugd *t, const struct involved *io, const struct tb
 	key_of(&key, io->event_ns, io->kind, io->name, io->uid, m->type, m->reason, message);
 	e = tb_recorder_record(&ev->rec, io->event_ns, io->name, key.buf, now_ms, &fresh);
 	tb_strbuf_release(&key);
-	if (!e || !fresh)
+	if (!e)
 		return;
+	tb__tugd_kick(t);	/* written at the end of the turn */
+	if (!fresh)
+		return;		/* counted into an Event: its count is written */
 	ref = json_pack("{s:s, s:s, s:s}", "apiVersion", io->api_version, "kind", io->kind,
 			"name", io->name);
 	if (io->ns && *io->ns)
@@ -167,7 +171,6 @@ static void record(struct tb_tugd *t, const struct involved *io, const struct tb
 			"reportingComponent", COMPONENT);
 	json_object_set_new(obj, "reportingInstance", json_string(ev->instance));
 	e->data = obj;
-	tb__tugd_kick(t);	/* written at the end of the turn */
 }
 
 static void on_template_too(struct tb_tugd *t, const struct tb_wbinding *b,
@@ -221,6 +224,85 @@ void tb__events_emit(struct tb_tugd *t, int64_t now_ms, const char *kind, const 
 			on_template_too(t, b, &m, msg.buf, now_ms);
 	}
 	tb_strbuf_release(&msg);
+}
+
+/* ---- Works applied on members ------------------------------------------------------- */
+
+static const json_t *applied_cond(const json_t *w)
+{
+	const json_t *c;
+	size_t i;
+
+	json_array_foreach(json_object_get(json_object_get(w, "status"), "conditions"), i, c)
+		if (json_is_string(json_object_get(c, "type")) &&
+		    !strcmp(json_string_value(json_object_get(c, "type")), "Applied"))
+			return c;
+	return NULL;
+}
+
+static const char *str_of(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "";
+}
+
+/* The execution controller's outcome, read from the Work's Applied
+ * condition as it changes: Karmada's SyncSucceed / SyncFailed, on the Work
+ * and on its binding. Only live changes count: a restart reports nothing. */
+void tb__events_on_work(struct tb_tugd *t, const struct tb_store_event *sev)
+{
+	static const struct tb_rec_meaning ok_m = { "SyncSucceed", "Normal", "Apply", false };
+	static const struct tb_rec_meaning fail_m = { "SyncFailed", "Warning", "Apply", false };
+	struct tb_strbuf msg = TB_STRBUF_INIT, key = TB_STRBUF_INIT;
+	const json_t *cn, *cp, *md, *ann, *mf;
+	const struct tb_wbinding *b;
+	struct involved io;
+	json_t *j = NULL, *p = NULL;
+	const char *cluster, *rb;
+	char uid[128];
+	bool ok;
+
+	if (!t->events || sev->type != TB_EV_MODIFIED || !sev->prev)
+		return;
+	j = json_loadb(sev->obj->json, sev->obj->len, 0, NULL);
+	p = json_loadb(sev->prev->json, sev->prev->len, 0, NULL);
+	cn = applied_cond(j);
+	cp = applied_cond(p);
+	if (!cn || (cp && !strcmp(str_of(cn, "status"), str_of(cp, "status")) &&
+		    (!strcmp(str_of(cn, "status"), "True") ||
+		     !strcmp(str_of(cn, "message"), str_of(cp, "message")))))
+		goto out;
+	ok = !strcmp(str_of(cn, "status"), "True");
+	md = json_object_get(j, "metadata");
+	cluster = sev->obj->ns;
+	if (!strncmp(cluster, TB_EXEC_NS_PREFIX, strlen(TB_EXEC_NS_PREFIX)))
+		cluster += strlen(TB_EXEC_NS_PREFIX);
+	mf = json_object_get(json_array_get(json_object_get(json_object_get(json_object_get(j,
+		"spec"), "workload"), "manifests"), 0), "metadata");
+	/* Karmada's execution controller's words. */
+	tb_strbuf_addf(&msg, "%s resource(%s%s%s) to cluster %s%s%s", ok ? "Successfully applied" :
+		       "Failed to apply", str_of(mf, "namespace"), *str_of(mf, "namespace") ?
+		       "/" : "", str_of(mf, "name"), cluster, ok ? "" : ": ",
+		       ok ? "" : str_of(cn, "message"));
+	snprintf(uid, sizeof(uid), "%s", str_of(md, "uid"));
+	io = (struct involved){ "work.karmada.io/v1alpha1", "Work", sev->obj->ns, sev->obj->name,
+				uid, sev->obj->rv, sev->obj->ns };
+	record(t, &io, ok ? &ok_m : &fail_m, msg.buf, t->now_ms());
+	ann = json_object_get(md, "annotations");
+	rb = str_of(ann, "resourcebinding.karmada.io/name");
+	if (*rb)
+		tb_strbuf_addf(&key, "%s/%s", str_of(ann, "resourcebinding.karmada.io/namespace"),
+			       rb);
+	else
+		tb_strbuf_adds(&key, str_of(ann, "clusterresourcebinding.karmada.io/name"));
+	if (key.len && binding_involved(t, key.buf, &io, &b, uid, sizeof(uid)))
+		record(t, &io, ok ? &ok_m : &fail_m, msg.buf, t->now_ms());
+out:
+	tb_strbuf_release(&msg);
+	tb_strbuf_release(&key);
+	json_decref(j);
+	json_decref(p);
 }
 
 /* ---- writing -------------------------------------------------------------------------- */
@@ -287,13 +369,6 @@ void tb__events_flush(struct tb_tugd *t)
 
 /* ---- what the store holds, and retention ----------------------------------------------- */
 
-static const char *jstr(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s ? s : "";
-}
-
 static int64_t time_at(const json_t *o, const char *key)
 {
 	const char *s = json_string_value(json_object_get(o, key));
@@ -336,8 +411,8 @@ static void observe(struct tb_tugd *t, const struct tb_store_obj *so)
 		last = first;
 	/* Only our own Events are counted into; anyone's are kept for the TTL. */
 	if (comp && !strcmp(comp, COMPONENT))
-		key_of(&key, so->ns, jstr(io, "kind"), jstr(io, "name"), jstr(io, "uid"),
-		       jstr(j, "type"), jstr(j, "reason"), jstr(j, "message"));
+		key_of(&key, so->ns, str_of(io, "kind"), str_of(io, "name"), str_of(io, "uid"),
+		       str_of(j, "type"), str_of(j, "reason"), str_of(j, "message"));
 	tb_recorder_observe(&ev->rec, so->ns, so->name, key.len ? key.buf : NULL, first, last,
 			    count > 0 ? count : 1);
 	tb_strbuf_release(&key);

@@ -157,6 +157,7 @@ static void on_event(void *data, const struct tb_store_event *ev)
 	else if (!strcmp(res, RES_WORKS)) {
 		tb__works_on_event(t, ev);
 		tb__exec_on_work(t, ev);
+		tb__events_on_work(t, ev);
 	} else if (!strcmp(res, "secrets") && !strcmp(ev->obj->ns, "karmada-cluster"))
 		tb__members_on_secret(t, ev);
 	else if (!strcmp(res, RES_NAMESPACES) && !strncmp(ev->obj->name, TB_EXEC_NS_PREFIX,

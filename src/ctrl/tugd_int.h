@@ -195,6 +195,8 @@ void tb__events_emit(struct tb_tugd *t, int64_t now_ms, const char *kind, const 
 /* Writes what was recorded, a bounded number per call (the reconcile turn). */
 void tb__events_flush(struct tb_tugd *t);
 void tb__events_on_event(struct tb_tugd *t, const struct tb_store_event *ev);
+/* A Work changed: its Applied condition, as SyncSucceed / SyncFailed Events. */
+void tb__events_on_work(struct tb_tugd *t, const struct tb_store_event *ev);
 
 /* works.c */
 void tb__works_init(struct tb_tugd *t);

@@ -80,13 +80,13 @@ test_expect_success 'tugd --help documents the event flags' '
 	expect_contains err "--max-events"
 '
 
-test_expect_success 'clusters ready, a workload placed: ScheduleBindingSucceed' '
+test_expect_success 'clusters ready (taints lifted), a workload placed: ScheduleBindingSucceed' '
 	clusters | kubectl apply -f - &&
 	report member1 True && report member2 True && report member3 True &&
 	kubectl apply -f $EX/batch-weighted.yaml &&
 	poll has_taints member1 "" &&
 	poll has_reason "involvedObject.name=batch-worker-deployment" ScheduleBindingSucceed &&
-	poll has_reason "involvedObject.name=member1,involvedObject.kind=Cluster" ClusterReady
+	poll has_reason "involvedObject.name=member1,involvedObject.kind=Cluster" TaintClusterSucceed
 '
 
 test_expect_success 'kubectl get events -w sees the failover as it happens' '
@@ -217,6 +217,38 @@ test_expect_success 'Events are an API kind: create, get, watch, delete, validat
 	printf "apiVersion: v1\nkind: Event\nmetadata: {name: bad, namespace: default}\nreason: X\n" >bad.yaml &&
 	expect_code 1 kubectl create -f bad.yaml 2>err &&
 	expect_contains err "involvedObject: Required value"
+'
+
+test_expect_success 'a Work applied on a member: SyncSucceed on the Work and the binding' '
+	mkdir -p kc &&
+	start_membersim "$TRASH/ms.log" --clusters 1 --kubeconfig-dir "$TRASH/kc" \
+		--ready-delay 300ms &&
+	tugctl join live1 --cluster-kubeconfig "$TRASH/kc/member1.kubeconfig" &&
+	cat >solo.yaml <<-EOT &&
+	apiVersion: apps/v1
+	kind: Deployment
+	metadata: {name: solo, namespace: default}
+	spec:
+	  replicas: 1
+	  selector: {matchLabels: {app: solo}}
+	  template:
+	    metadata: {labels: {app: solo}}
+	    spec: {containers: [{name: c, image: nginx}]}
+	---
+	apiVersion: policy.karmada.io/v1alpha1
+	kind: PropagationPolicy
+	metadata: {name: solo, namespace: default}
+	spec:
+	  resourceSelectors: [{apiVersion: apps/v1, kind: Deployment, name: solo}]
+	  placement: {clusterAffinity: {clusterNames: [live1]}}
+	EOT
+	kubectl apply -f solo.yaml &&
+	poll has_reason "involvedObject.kind=Work,involvedObject.namespace=karmada-es-live1" SyncSucceed &&
+	kubectl describe rb solo-deployment >out &&
+	grep "SyncSucceed.*Successfully applied resource(default/solo) to cluster live1" out &&
+	work=$(kubectl get works -n karmada-es-live1 -o jsonpath="{.items[0].metadata.name}") &&
+	kubectl describe work -n karmada-es-live1 $work >out &&
+	grep "Normal *SyncSucceed" out
 '
 
 test_expect_success 'an Event older than --event-ttl (1h) is deleted' '
