@@ -439,8 +439,7 @@ static void on_retention(evutil_socket_t fd, short what, void *data)
 	struct tb_tugd *t = data;
 	struct tb_events *ev = t->events;
 	int64_t now = t->now_ms(), next;
-	char **names, ns[254];
-	const char *res, *name;
+	char **names, *slash;
 	size_t n, i;
 
 	(void)fd;
@@ -448,9 +447,12 @@ static void on_retention(evutil_socket_t fd, short what, void *data)
 	ev->retention_at = 0;
 	n = tb_recorder_expired(&ev->rec, now, DELETE_MAX, &names, &next);
 	for (i = 0; i < n; i++) {
-		/* "ns/name" splits as a binding key does. */
-		tb__tugd_binding_split(names[i], &res, ns, sizeof(ns), &name);
-		tb__tugd_delete(t, RES_EVENTS, ns, name);
+		/* "ns/name": Events are namespaced, and names hold no '/'. */
+		slash = strchr(names[i], '/');
+		if (slash) {
+			*slash = '\0';
+			tb__tugd_delete(t, RES_EVENTS, names[i], slash + 1);
+		}
 		tb_free(names[i]);
 	}
 	tb_free(names);
