@@ -233,9 +233,37 @@ static void remove_binding(struct tb_tugd *t, const char *key, size_t i)
 	}
 }
 
+/* The fields the controllers own (what write_one writes), from *from into
+ * *to, and to's into from (which is released next). */
+static void keep_owned(struct tb_binding *to, struct tb_binding *from)
+{
+#define SWAP(f) do { __typeof__(to->f) tmp_ = to->f; to->f = from->f; from->f = tmp_; } while (0)
+	SWAP(spec.clusters);
+	SWAP(spec.graceful_eviction_tasks);
+	SWAP(status.scheduler_observed_generation);
+	SWAP(status.last_scheduled_time);
+#undef SWAP
+	/* Of the conditions, the scheduler's; the others (FullyApplied) are
+	 * whoever wrote them. */
+	for (size_t k = 0; k < from->status.conditions.n; k++) {
+		const struct tb_condition *c = &from->status.conditions.v[k];
+
+		if (strcmp(c->type, "Scheduled"))
+			continue;
+		tb_condition_set(&to->status.conditions, c->type, c->status,
+				 c->reason ? c->reason : "", c->message ? c->message : "",
+				 c->last_transition_time);
+		for (size_t j = 0; j < to->status.conditions.n; j++)
+			if (!strcmp(to->status.conditions.v[j].type, c->type))
+				to->status.conditions.v[j].last_transition_time =
+					c->last_transition_time;
+	}
+}
+
 void tb__mirror_on_binding(struct tb_tugd *t, const struct tb_store_event *ev)
 {
 	struct tb_world *w = &t->world;
+	bool pending = false, again = false;
 	struct tb_wbinding *wb;
 	struct tb_binding b;
 	struct shared_placement *sp;
@@ -260,19 +288,27 @@ void tb__mirror_on_binding(struct tb_tugd *t, const struct tb_store_event *ev)
 		i = tb_world_add_binding(w, &b, ev->obj->ns[0] != '\0', NULL, NULL) + 1;
 		tb_hmap_put(&t->bindex, key, (void *)(uintptr_t)i);
 	} else {
-		placement_put(t, &w->bindings.v[i - 1]);
-		tb_schema_release(&tb_binding_schema, &w->bindings.v[i - 1].obj);
-		w->bindings.v[i - 1].obj = b;
+		wb = &w->bindings.v[i - 1];
+		/* Someone else wrote the binding (a status from a member) while
+		 * the controllers' own change of it waits to be written: theirs
+		 * stays, and both go out with the write-back. */
+		pending = wb->changed;
+		again = wb->need_schedule;
+		if (pending)
+			keep_owned(&b, &wb->obj);
+		placement_put(t, wb);
+		tb_schema_release(&tb_binding_schema, &wb->obj);
+		wb->obj = b;
 	}
 	wb = &w->bindings.v[i - 1];
 	wb->shared_placement = sp;
 	wb->rv = ev->rv;
-	tb_world_changed(w, wb, false);
+	tb_world_changed(w, wb, pending);
 	/* Karmada's rule: a binding is (re)scheduled when its generation moved
 	 * past the one the scheduler last observed. */
-	tb_world_need_schedule(w, wb, wb->obj.spec.placement &&
-			       wb->obj.status.scheduler_observed_generation !=
-				       wb->obj.metadata.generation);
+	tb_world_need_schedule(w, wb, again || (wb->obj.spec.placement &&
+					       wb->obj.status.scheduler_observed_generation !=
+						       wb->obj.metadata.generation));
 }
 
 /* ---- write-back ------------------------------------------------------------------------------- */
@@ -327,20 +363,32 @@ static void write_one(struct tb_tugd *t, struct tb_wbinding *wb)
 void tb__mirror_write_back(struct tb_tugd *t)
 {
 	struct tb_world *w = &t->world;
+	size_t n, *idx, *later = NULL, nlater = 0, alater = 0;
 
-	size_t n, *idx;
-
-	while (w->n_changed && (n = tb_world_take_flagged(w, true, &idx)) > 0) {
+	while (w->n_changed > nlater && (n = tb_world_take_flagged(w, true, &idx)) > 0) {
 		for (size_t i = 0; i < n; i++) {
 			struct tb_wbinding *wb = &w->bindings.v[idx[i]];
 
 			if (!wb->changed)
 				continue;
+			/* Still to be placed by a later turn (the scheduler's
+			 * budget): written once, placed, rather than now and
+			 * again then. An eviction of thousands of bindings then
+			 * costs one write each, spread over short turns, instead
+			 * of one turn writing them all while probes wait. */
+			if (wb->need_schedule) {
+				TB_GROW(later, alater, nlater + 1);
+				later[nlater++] = idx[i];
+				continue;
+			}
 			tb_world_changed(w, wb, false);
 			write_one(t, wb);
 		}
 		tb_free(idx);
 	}
+	for (size_t i = 0; i < nlater; i++)
+		tb_world_flag_again(w, true, later[i]);
+	tb_free(later);
 }
 
 void tb__mirror_release(struct tb_tugd *t)
