@@ -65,3 +65,39 @@ int64_t tb_cli_now_ms(void)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
+int tb_cli_flag_value(int argc, char **argv, int i, const char *name, const char **ret)
+{
+	size_t n = strlen(name);
+	const char *a = argv[i];
+
+	if (strncmp(a, "--", 2) || strncmp(a + 2, name, n))
+		return 0;
+	if (a[2 + n] == '=') {
+		*ret = a + 3 + n;
+		return 1;
+	}
+	if (a[2 + n] != '\0')
+		return 0;
+	if (i + 1 >= argc)
+		return -1;
+	*ret = argv[i + 1];
+	return 2;
+}
+
+int tb_cli_parse_listen(const char *s, char *addr, size_t n, int *ret_port)
+{
+	const char *colon = strrchr(s, ':');
+	char *end;
+	long port;
+
+	if (!colon || (size_t)(colon - s) >= n || colon[1] == '\0')
+		return -1;
+	port = strtol(colon + 1, &end, 10);
+	if (*end || port < 0 || port > 65535)
+		return -1;
+	memcpy(addr, s, (size_t)(colon - s));
+	addr[colon - s] = '\0';
+	*ret_port = (int)port;
+	return 0;
+}

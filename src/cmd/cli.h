@@ -25,6 +25,14 @@ int tb_cli_parse_int(const char *s, int64_t *ret);
 /* Wall clock in ms since the epoch (the CLI is the imperative shell). */
 int64_t tb_cli_now_ms(void);
 
+/* --name=value or --name value at argv[i]: returns how many argv entries it
+ * used (1 or 2), 0 if argv[i] is not that flag, -1 if it is but has no value. */
+int tb_cli_flag_value(int argc, char **argv, int i, const char *name, const char **ret);
+
+/* "ADDR:PORT" (port 0..65535, 0: pick one) into addr (n bytes) and *ret_port;
+ * -1 when malformed. */
+int tb_cli_parse_listen(const char *s, char *addr, size_t n, int *ret_port);
+
 int tb_cmd_validate(int argc, char **argv);
 int tb_cmd_schedule(int argc, char **argv);
 int tb_cmd_sim(int argc, char **argv);

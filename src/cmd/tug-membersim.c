@@ -20,6 +20,7 @@
 
 #include "api/duration.h"
 #include "api/quantity.h"
+#include "cmd/cli.h"
 #include "lib/log.h"
 #include "lib/mem.h"
 #include "lib/strbuf.h"
@@ -102,40 +103,7 @@ static void usage(FILE *f)
 
 static int parse_listen(const char *s, struct opts *o)
 {
-	const char *colon = strrchr(s, ':');
-	char *end;
-	long port;
-
-	if (!colon || (size_t)(colon - s) >= sizeof(o->address))
-		return -1;
-	port = strtol(colon + 1, &end, 10);
-	if (*end || port < 0 || port > 65535 || colon[1] == '\0')
-		return -1;
-	memcpy(o->address, s, (size_t)(colon - s));
-	o->address[colon - s] = '\0';
-	o->port = (int)port;
-	return 0;
-}
-
-/* --name=value or --name value; returns how many argv entries it used, 0 if
- * this is not a --name flag, -1 if it is but has no value. */
-static int flag_value(int argc, char **argv, int i, const char *name, const char **ret)
-{
-	size_t n = strlen(name);
-	const char *a = argv[i];
-
-	if (strncmp(a, "--", 2) || strncmp(a + 2, name, n))
-		return 0;
-	if (a[2 + n] == '=') {
-		*ret = a + 3 + n;
-		return 1;
-	}
-	if (a[2 + n] != '\0')
-		return 0;
-	if (i + 1 >= argc)
-		return -1;
-	*ret = argv[i + 1];
-	return 2;
+	return tb_cli_parse_listen(s, o->address, sizeof(o->address), &o->port);
 }
 
 static int parse_count(const char *flag, const char *v, long min, long max, long *ret)
@@ -196,49 +164,49 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			exit(0);
 		}
 		used = 0;
-		if ((used = flag_value(argc, argv, i, "listen", &v)) > 0) {
+		if ((used = tb_cli_flag_value(argc, argv, i, "listen", &v)) > 0) {
 			if (parse_listen(v, o)) {
 				fprintf(stderr, "tug-membersim: --listen: want ADDR:PORT, got "
 					"\"%s\"\n", v);
 				return -1;
 			}
-		} else if ((used = flag_value(argc, argv, i, "clusters", &v)) > 0) {
+		} else if ((used = tb_cli_flag_value(argc, argv, i, "clusters", &v)) > 0) {
 			if (parse_count("clusters", v, 1, MAX_CLUSTERS, &o->clusters))
 				return -1;
-		} else if ((used = flag_value(argc, argv, i, "first", &v)) > 0) {
+		} else if ((used = tb_cli_flag_value(argc, argv, i, "first", &v)) > 0) {
 			if (parse_count("first", v, 0, 1000000000, &o->first))
 				return -1;
-		} else if ((used = flag_value(argc, argv, i, "name-prefix", &v)) > 0) {
+		} else if ((used = tb_cli_flag_value(argc, argv, i, "name-prefix", &v)) > 0) {
 			o->prefix = v;
-		} else if ((used = flag_value(argc, argv, i, "names", &v)) > 0) {
+		} else if ((used = tb_cli_flag_value(argc, argv, i, "names", &v)) > 0) {
 			o->names = v;
-		} else if ((used = flag_value(argc, argv, i, "nodes", &v)) > 0) {
+		} else if ((used = tb_cli_flag_value(argc, argv, i, "nodes", &v)) > 0) {
 			if (parse_count("nodes", v, 0, 5000, &n))
 				return -1;
 			o->sim.nodes = (size_t)n;
-		} else if ((used = flag_value(argc, argv, i, "node-cpu", &v)) > 0) {
+		} else if ((used = tb_cli_flag_value(argc, argv, i, "node-cpu", &v)) > 0) {
 			if (parse_quantity("node-cpu", v, true, &o->sim.node_cpu_m))
 				return -1;
-		} else if ((used = flag_value(argc, argv, i, "node-memory", &v)) > 0) {
+		} else if ((used = tb_cli_flag_value(argc, argv, i, "node-memory", &v)) > 0) {
 			if (parse_quantity("node-memory", v, false, &o->sim.node_mem))
 				return -1;
-		} else if ((used = flag_value(argc, argv, i, "node-pods", &v)) > 0) {
+		} else if ((used = tb_cli_flag_value(argc, argv, i, "node-pods", &v)) > 0) {
 			if (parse_count("node-pods", v, 1, 1000000, &n))
 				return -1;
 			o->sim.node_pods = n;
-		} else if ((used = flag_value(argc, argv, i, "ready-delay", &v)) > 0) {
+		} else if ((used = tb_cli_flag_value(argc, argv, i, "ready-delay", &v)) > 0) {
 			if (parse_ms("ready-delay", v, &o->sim.ready_delay_ms))
 				return -1;
-		} else if ((used = flag_value(argc, argv, i, "job-duration", &v)) > 0) {
+		} else if ((used = tb_cli_flag_value(argc, argv, i, "job-duration", &v)) > 0) {
 			if (parse_ms("job-duration", v, &o->sim.job_duration_ms))
 				return -1;
-		} else if ((used = flag_value(argc, argv, i, "token", &v)) > 0) {
+		} else if ((used = tb_cli_flag_value(argc, argv, i, "token", &v)) > 0) {
 			o->token = v;
-		} else if ((used = flag_value(argc, argv, i, "kubeconfig-dir", &v)) > 0) {
+		} else if ((used = tb_cli_flag_value(argc, argv, i, "kubeconfig-dir", &v)) > 0) {
 			o->kubeconfig_dir = v;
-		} else if ((used = flag_value(argc, argv, i, "kube-version", &v)) > 0) {
+		} else if ((used = tb_cli_flag_value(argc, argv, i, "kube-version", &v)) > 0) {
 			o->kube_version = v;
-		} else if ((used = flag_value(argc, argv, i, "log-level", &v)) > 0) {
+		} else if ((used = tb_cli_flag_value(argc, argv, i, "log-level", &v)) > 0) {
 			enum tb_log_level l;
 
 			if (tb_log_level_parse(v, &l)) {
@@ -400,14 +368,14 @@ static int cmd_fault(int argc, char **argv)
 			rc = 0;
 			goto out;
 		}
-		if ((used = flag_value(argc, argv, i, "server", &v)) > 0) {
+		if ((used = tb_cli_flag_value(argc, argv, i, "server", &v)) > 0) {
 			server = v;
-		} else if ((used = flag_value(argc, argv, i, "cluster", &v)) > 0) {
+		} else if ((used = tb_cli_flag_value(argc, argv, i, "cluster", &v)) > 0) {
 			cluster = v;
-		} else if ((used = flag_value(argc, argv, i, "mode", &v)) > 0) {
+		} else if ((used = tb_cli_flag_value(argc, argv, i, "mode", &v)) > 0) {
 			mode = v;
 			json_object_set_new(body, "mode", json_string(v));
-		} else if ((used = flag_value(argc, argv, i, "status", &v)) > 0) {
+		} else if ((used = tb_cli_flag_value(argc, argv, i, "status", &v)) > 0) {
 			long code;
 
 			if (parse_count("status", v, 100, 599, &code))
@@ -415,7 +383,7 @@ static int cmd_fault(int argc, char **argv)
 			json_object_set_new(body, "status", json_integer(code));
 		} else {
 			for (k = 0; k < 3 && used == 0; k++)
-				if ((used = flag_value(argc, argv, i, keys[k], &v)) > 0)
+				if ((used = tb_cli_flag_value(argc, argv, i, keys[k], &v)) > 0)
 					json_object_set_new(body, keys[k], json_string(v));
 		}
 		if (used <= 0) {

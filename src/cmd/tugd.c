@@ -17,6 +17,7 @@
 
 #include "api/duration.h"
 #include "api/policy.h"
+#include "cmd/cli.h"
 #include "core/config.h"
 #include "ctrl/tugd.h"
 #include "lib/log.h"
@@ -88,40 +89,7 @@ static void usage(FILE *f, const struct tb_failover_config *cfg)
 
 static int parse_listen(const char *s, struct opts *o)
 {
-	const char *colon = strrchr(s, ':');
-	char *end;
-	long port;
-
-	if (!colon || (size_t)(colon - s) >= sizeof(o->address))
-		return -1;
-	port = strtol(colon + 1, &end, 10);
-	if (*end || port < 0 || port > 65535)
-		return -1;
-	memcpy(o->address, s, (size_t)(colon - s));
-	o->address[colon - s] = '\0';
-	o->port = (int)port;
-	return 0;
-}
-
-/* --name=value or --name value; returns how many argv entries it used, 0 if
- * this is not a --name flag, -1 if it is but has no value. */
-static int flag_value(int argc, char **argv, int i, const char *name, const char **ret)
-{
-	size_t n = strlen(name);
-	const char *a = argv[i];
-
-	if (strncmp(a, "--", 2) || strncmp(a + 2, name, n))
-		return 0;
-	if (a[2 + n] == '=') {
-		*ret = a + 3 + n;
-		return 1;
-	}
-	if (a[2 + n] != '\0')
-		return 0;
-	if (i + 1 >= argc)
-		return -1;
-	*ret = argv[i + 1];
-	return 2;
+	return tb_cli_parse_listen(s, o->address, sizeof(o->address), &o->port);
 }
 
 static int parse_args(int argc, char **argv, int first, struct opts *o)
@@ -138,26 +106,26 @@ static int parse_args(int argc, char **argv, int first, struct opts *o)
 			usage(stdout, &o->cfg);
 			exit(0);
 		}
-		if ((used = flag_value(argc, argv, i, "data", &v)) > 0) {
+		if ((used = tb_cli_flag_value(argc, argv, i, "data", &v)) > 0) {
 			o->data = v;
-		} else if ((used = flag_value(argc, argv, i, "listen", &v)) > 0) {
+		} else if ((used = tb_cli_flag_value(argc, argv, i, "listen", &v)) > 0) {
 			if (parse_listen(v, o)) {
 				fprintf(stderr, "tugd: --listen: want ADDR:PORT, got \"%s\"\n", v);
 				return -1;
 			}
-		} else if ((used = flag_value(argc, argv, i, "sync", &v)) > 0) {
+		} else if ((used = tb_cli_flag_value(argc, argv, i, "sync", &v)) > 0) {
 			if (strcmp(v, "normal") && strcmp(v, "full")) {
 				fprintf(stderr, "tugd: --sync: want normal or full, got \"%s\"\n", v);
 				return -1;
 			}
 			o->sync = strcmp(v, "full") ? TB_SYNC_NORMAL : TB_SYNC_FULL;
-		} else if ((used = flag_value(argc, argv, i, "watch-history", &v)) > 0) {
+		} else if ((used = tb_cli_flag_value(argc, argv, i, "watch-history", &v)) > 0) {
 			o->history = strtoul(v, NULL, 10);
 			if (o->history < 1) {
 				fprintf(stderr, "tugd: --watch-history: want a positive count\n");
 				return -1;
 			}
-		} else if ((used = flag_value(argc, argv, i, "event-ttl", &v)) > 0) {
+		} else if ((used = tb_cli_flag_value(argc, argv, i, "event-ttl", &v)) > 0) {
 			int64_t ns;
 
 			if (tb_duration_parse(v, &ns, &err) || ns < 0) {
@@ -166,7 +134,7 @@ static int parse_args(int argc, char **argv, int first, struct opts *o)
 				return -1;
 			}
 			o->event_ttl_ms = ns / 1000000;
-		} else if ((used = flag_value(argc, argv, i, "max-events", &v)) > 0) {
+		} else if ((used = tb_cli_flag_value(argc, argv, i, "max-events", &v)) > 0) {
 			char *end;
 			long long n = strtoll(v, &end, 10);
 
@@ -175,7 +143,7 @@ static int parse_args(int argc, char **argv, int first, struct opts *o)
 				return -1;
 			}
 			o->max_events = (size_t)n;
-		} else if ((used = flag_value(argc, argv, i, "log-level", &v)) > 0) {
+		} else if ((used = tb_cli_flag_value(argc, argv, i, "log-level", &v)) > 0) {
 			enum tb_log_level l;
 
 			if (tb_log_level_parse(v, &l)) {
@@ -184,7 +152,7 @@ static int parse_args(int argc, char **argv, int first, struct opts *o)
 				return -1;
 			}
 			tb_log_set_level(l);
-		} else if ((used = flag_value(argc, argv, i, "profile", &v)) > 0) {
+		} else if ((used = tb_cli_flag_value(argc, argv, i, "profile", &v)) > 0) {
 			if (tb_config_profile(&o->cfg, v, &err)) {
 				fprintf(stderr, "tugd: --profile: %s\n", err.msg);
 				return -1;
@@ -205,7 +173,7 @@ static int parse_args(int argc, char **argv, int first, struct opts *o)
 				fprintf(stderr, "tugd: unknown flag \"--%s\" (see tugd --help)\n", name);
 				return -1;
 			}
-			used = flag_value(argc, argv, i, name, &v);
+			used = tb_cli_flag_value(argc, argv, i, name, &v);
 			if (used < 0 || tb_config_set(&o->cfg, name, v, &err)) {
 				fprintf(stderr, "tugd: --%s: %s\n", name,
 					used < 0 ? "needs a value" : err.msg);
@@ -271,7 +239,7 @@ static int cmd_kubeconfig(int argc, char **argv)
 	int i, used;
 
 	for (i = 2; i < argc; i += used) {
-		used = flag_value(argc, argv, i, "data", &v);
+		used = tb_cli_flag_value(argc, argv, i, "data", &v);
 		if (used <= 0) {
 			fprintf(stderr, "Usage: tugd kubeconfig [--data DIR]\n");
 			return 2;

@@ -200,3 +200,31 @@ apply_reported_clusters() {
 			-p "{\"status\":$st}" >/dev/null || return 1
 	done <"$TRASH/.status"
 }
+
+# poll CMD...: runs CMD until it succeeds, for up to $POLL_SECONDS (default
+# 15) seconds: the controllers run asynchronously. On a timeout it shows what
+# CMD last printed. A deadline for correctness, not a speed check.
+poll() {
+	i=0
+	until "$@" >/dev/null 2>&1; do
+		i=$((i + 1))
+		if [ $i -gt $((${POLL_SECONDS:-15} * 20)) ]; then
+			echo "timed out waiting for: $*"
+			"$@"
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+# report CLUSTER True|False: what a cluster's agent writes (syncMode Pull).
+report() {
+	now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+	kubectl patch cluster "$1" --subresource=status --type=merge -p "{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"$2\",\"reason\":\"Reported\",\"message\":\"test\",\"lastTransitionTime\":\"$now\"}]}}" >/dev/null
+}
+
+# taints_of CLUSTER: its taints as "key:Effect key:Effect ".
+taints_of() {
+	kubectl get cluster "$1" -o jsonpath='{range .spec.taints[*]}{.key}:{.effect} {end}'
+}
+has_taints() { test "$(taints_of "$1")" = "$2"; }

@@ -9,21 +9,6 @@ require_kubectl
 start_tugd "$TRASH/data" || exit 1
 EX=$TB_SRC/examples
 
-# poll CMD...: runs CMD until it succeeds, for up to 5 s (the controllers
-# run asynchronously); on a timeout shows what it last printed.
-poll() {
-	i=0
-	until "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		if [ $i -gt 100 ]; then
-			echo "timed out waiting for: $*"
-			"$@"
-			return 1
-		fi
-		sleep 0.05
-	done
-}
-
 fails() { ! "$@"; }
 empty() { test -z "$("$@")"; }
 

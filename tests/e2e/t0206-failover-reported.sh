@@ -11,30 +11,6 @@ require_kubectl
 start_tugd "$TRASH/data" --profile fast || exit 1
 EX=$TB_SRC/examples
 
-# poll CMD...: runs CMD until it succeeds, for up to 10 s.
-poll() {
-	i=0
-	until "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		if [ $i -gt 200 ]; then
-			echo "timed out waiting for: $*"
-			"$@"
-			return 1
-		fi
-		sleep 0.05
-	done
-}
-
-# report CLUSTER True|False: what a cluster's agent writes.
-report() {
-	now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-	kubectl patch cluster "$1" --subresource=status --type=merge -p "{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"$2\",\"reason\":\"Reported\",\"message\":\"test\",\"lastTransitionTime\":\"$now\"}]}}" >/dev/null
-}
-
-taints_of() {
-	kubectl get cluster "$1" -o jsonpath='{range .spec.taints[*]}{.key}:{.effect} {end}'
-}
-has_taints() { test "$(taints_of "$1")" = "$2"; }
 clusters_of() {
 	kubectl get rb "$1" -o jsonpath='{range .spec.clusters[*]}{.name}={.replicas} {end}'
 }

@@ -7,20 +7,7 @@
 # member whose own process is killed fails over too; unjoin cleans up.
 . "$(dirname "$0")/lib.sh"
 require_kubectl
-
-# poll CMD...: runs CMD until it succeeds, for up to 20 s.
-poll() {
-	i=0
-	until "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		if [ $i -gt 200 ]; then
-			echo "timed out waiting for: $*"
-			"$@"
-			return 1
-		fi
-		sleep 0.1
-	done
-}
+POLL_SECONDS=20
 
 # start_ms DIR ARGS...: a tug-membersim writing kubeconfigs to DIR; sets MS_URL, MS_PID.
 start_ms() {
@@ -61,9 +48,6 @@ total_ready() {
 }
 is() { test "$("${@:2}")" = "$1"; }
 absent_on() { ! on "$1" get deploy "$2" >/dev/null 2>&1; }
-taints_of() {
-	kubectl get cluster "$1" -o jsonpath='{range .spec.taints[*]}{.key}:{.effect} {end}'
-}
 has_taint() { taints_of "$1" | grep -q "$2"; }
 ready_of() {
 	kubectl get cluster "$1" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}'
