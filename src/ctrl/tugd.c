@@ -261,7 +261,12 @@ void tb__tugd_kick(struct tb_tugd *t)
 	if (t->kicked)
 		return;
 	t->kicked = true;
-	event_active(t->kick, 0, 0);
+	/* A zero timeout, not event_active(): libevent runs an event made
+	 * active from its own callback again in the same pass, without
+	 * polling, so a turn that kicks itself would run every turn back to
+	 * back (seconds for thousands of bindings) while probe answers and
+	 * watch writes wait. A timer becomes active only after a poll. */
+	event_add(t->kick, &(struct timeval){ 0, 0 });
 }
 
 /* The namespaces every Kubernetes API has, and Karmada's own. */
