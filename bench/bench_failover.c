@@ -25,7 +25,7 @@
  *
  *   bench_failover [--tugd PATH] [--membersim PATH] [--tugctl PATH]
  *                  [--members M] [--bindings B] [--replicas R]
- *                  [--ready-delay D] [--idle S] [-- TUGD-FLAG...]
+ *                  [--ready-delay D] [--idle S] [--wave N] [-- TUGD-FLAG...]
  */
 #include "lib/mem.h"
 #include "lib/strbuf.h"
@@ -73,7 +73,7 @@ struct bnd {
 	int ready_all;		/* readyReplicas over the clusters of spec.clusters */
 	int ready_else;		/* the same without member1 */
 	int applied_else;	/* status.replicas without member1 */
-	bool seen, on_victim, task, converged;
+	bool seen, on_victim, task, tasks, converged;
 	bool hit;		/* on member1 when it was killed */
 	/* ns after the kill, 0 until it happened */
 	uint64_t t_evicted, t_resched, t_applied, t_ready, t_released;
@@ -127,11 +127,17 @@ struct bench {
 	size_t nready;
 	/* Bindings by index (0..n-1) and counts over them. */
 	struct bnd *bs;
-	size_t nseen, nconverged;
+	size_t nseen, nconverged, created;
+	size_t false_alarms;	/* a healthy member seen Ready=False */
 	/* The failover. */
 	bool failing;
 	uint64_t t0;
+	int64_t t0_wall_ms;
 	uint64_t t_notready, t_noschedule, t_noexecute;
+	/* The same events by tugd's own clock (ms after the kill; 0: unknown):
+	 * the condition's lastTransitionTime, the taint's timeAdded, the
+	 * bindings' lastScheduledTime. */
+	int64_t w_notready, w_noexecute, w_last_resched;
 	char notready_reason[64];
 	size_t nhit, nevicted, nresched, napplied, nready_else, nreleased;
 	uint64_t t_first_evicted, t_last_evicted, t_last_resched, t_last_applied,
@@ -152,6 +158,31 @@ static uint64_t now_ns(void)
 static double secs(uint64_t ns)
 {
 	return (double)ns / 1e9;
+}
+
+static int64_t wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* An RFC 3339 time as tugd writes it ("2026-11-26T15:30:57.872Z") in ms
+ * after the kill; 0 if absent or unreadable. */
+static int64_t since_kill(const struct bench *b, const json_t *v)
+{
+	const char *s = json_string_value(v), *rest;
+	struct tm tm = { 0 };
+	int64_t ms = 0, scale = 100;
+
+	if (!s || !(rest = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)))
+		return 0;
+	if (*rest == '.')
+		for (rest++; *rest >= '0' && *rest <= '9'; rest++, scale /= 10)
+			ms += (*rest - '0') * scale;
+	ms += (int64_t)timegm(&tm) * 1000 - b->t0_wall_ms;
+	return ms ? ms : 1;
 }
 
 /* ---- processes and /proc ------------------------------------------------------------ */
@@ -320,7 +351,7 @@ static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW 
 
 /* ---- watches ------------------------------------------------------------------------ */
 
-static int cond_ready(const json_t *status, const char **ret_reason)
+static int cond_ready(const json_t *status, const char **ret_reason, const json_t **ret_ltt)
 {
 	const json_t *c;
 	size_t i;
@@ -328,6 +359,7 @@ static int cond_ready(const json_t *status, const char **ret_reason)
 	json_array_foreach(json_object_get(status, "conditions"), i, c)
 		if (!strcmp(json_string_value(json_object_get(c, "type")) ?: "", "Ready")) {
 			*ret_reason = json_string_value(json_object_get(c, "reason"));
+			*ret_ltt = json_object_get(c, "lastTransitionTime");
 			return !strcmp(json_string_value(json_object_get(c, "status")) ?: "", "True");
 		}
 	return -1;
@@ -337,7 +369,7 @@ static void on_cluster(struct bench *b, const char *type, const json_t *obj)
 {
 	const char *name = json_string_value(json_object_get(json_object_get(obj, "metadata"),
 							     "name")) ?: "";
-	const json_t *taint;
+	const json_t *taint, *ltt = NULL;
 	const char *reason = NULL;
 	uint64_t t = now_ns() - b->t0;
 	char *end;
@@ -349,14 +381,19 @@ static void on_cluster(struct bench *b, const char *type, const json_t *obj)
 	idx = strtoul(name + 6, &end, 10);
 	if (*end || !idx || idx > b->m)
 		return;
-	ready = strcmp(type, "DELETED") && cond_ready(json_object_get(obj, "status"), &reason) == 1;
+	ready = strcmp(type, "DELETED") &&
+		cond_ready(json_object_get(obj, "status"), &reason, &ltt) == 1;
 	if (ready != b->ready[idx])
 		b->nready += ready ? 1 : (size_t)-1;
+	/* A member that was never touched seen unhealthy: a false alarm. */
+	if (!ready && b->ready[idx] && (!b->failing || idx != VICTIM))
+		b->false_alarms++;
 	b->ready[idx] = ready;
 	if (!b->failing || idx != VICTIM)
 		return;
 	if (!ready && !b->t_notready) {
 		b->t_notready = t;
+		b->w_notready = since_kill(b, ltt);
 		snprintf(b->notready_reason, sizeof(b->notready_reason), "%s",
 			 reason ? reason : "no Ready condition");
 	}
@@ -365,8 +402,10 @@ static void on_cluster(struct bench *b, const char *type, const json_t *obj)
 
 		if (!strcmp(eff, "NoSchedule") && !b->t_noschedule)
 			b->t_noschedule = t;
-		if (!strcmp(eff, "NoExecute") && !b->t_noexecute)
+		if (!strcmp(eff, "NoExecute") && !b->t_noexecute) {
 			b->t_noexecute = t;
+			b->w_noexecute = since_kill(b, json_object_get(taint, "timeAdded"));
+		}
 	}
 }
 
@@ -424,6 +463,7 @@ static void on_binding(struct bench *b, const char *type, const json_t *obj)
 			x->on_victim = true;
 	}
 	x->task = false;
+	x->tasks = json_array_size(json_object_get(spec, "gracefulEvictionTasks")) > 0;
 	json_array_foreach(json_object_get(spec, "gracefulEvictionTasks"), i, e)
 		if (!strcmp(json_string_value(json_object_get(e, "fromCluster")) ?: "", "member1"))
 			x->task = true;
@@ -442,8 +482,9 @@ static void on_binding(struct bench *b, const char *type, const json_t *obj)
 		x->ready_else += ready;
 		x->applied_else += (int)json_integer_value(json_object_get(st, "replicas"));
 	}
-	conv = x->replicas && x->on_victim && x->sched == x->replicas &&
-	       x->ready_all == x->replicas;
+	/* Placed, ready, and not in the middle of an eviction. */
+	conv = x->replicas && x->sched == x->replicas && x->ready_all == x->replicas &&
+	       !x->tasks;
 	if (conv != x->converged)
 		b->nconverged += conv ? 1 : (size_t)-1;
 	x->converged = conv;
@@ -454,8 +495,14 @@ static void on_binding(struct bench *b, const char *type, const json_t *obj)
 		if (!b->t_first_evicted || t < b->t_first_evicted)
 			b->t_first_evicted = t;
 	}
-	if (x->sched == x->replicas)
+	if (x->sched == x->replicas && !x->t_resched) {
+		int64_t w = since_kill(b, json_object_get(json_object_get(obj, "status"),
+							  "lastScheduledTime"));
+
 		stamp(&x->t_resched, t, &b->nresched, &b->t_last_resched);
+		if (w > b->w_last_resched)
+			b->w_last_resched = w;
+	}
 	if (x->t_resched && x->applied_else >= x->replicas)
 		stamp(&x->t_applied, t, &b->napplied, &b->t_last_applied);
 	if (x->t_resched && x->ready_else >= x->replicas)
@@ -734,7 +781,7 @@ static bool all_ready(const struct bench *b)
 
 static bool all_converged(const struct bench *b)
 {
-	return b->nconverged == b->n;
+	return b->nconverged >= b->created && b->nready == b->m;
 }
 
 static bool failover_done(const struct bench *b)
@@ -805,10 +852,29 @@ static void group_members(const struct bench *b, size_t g, size_t *ret_a, size_t
 	*ret_c = 2 + (g + 1) % others;
 }
 
-static bool deploy_all(struct bench *b)
+/* Deployments [from, to). */
+static bool deploy_range(struct bench *b, size_t from, size_t to)
 {
 	struct tb_strbuf sb = TB_STRBUF_INIT;
-	size_t g, i, a, c;
+
+	for (size_t i = from; i < to; i++) {
+		tb_strbuf_addf(&sb, "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":"
+			"{\"name\":\"app-%zu\",\"namespace\":\"default\",\"labels\":{\"app\":"
+			"\"app-%zu\",\"bench-group\":\"g%zu\"}},\"spec\":{\"replicas\":%d,"
+			"\"selector\":{\"matchLabels\":{\"app\":\"app-%zu\"}},\"template\":{"
+			"\"metadata\":{\"labels\":{\"app\":\"app-%zu\"}},\"spec\":{\"containers\":"
+			"[{\"name\":\"app\",\"image\":\"registry.example.com/app:1.0\",\"resources\":"
+			"{\"requests\":{\"cpu\":\"10m\",\"memory\":\"16Mi\"}}}]}}}}",
+			i, i, i % b->groups, b->replicas, i, i);
+		add_job(b, DEPLOYS, &sb);
+	}
+	return post_all(b, "creating the Deployments");
+}
+
+static bool create_policies(struct bench *b)
+{
+	struct tb_strbuf sb = TB_STRBUF_INIT;
+	size_t g, a, c;
 
 	for (g = 0; g < b->groups; g++) {
 		group_members(b, g, &a, &c);
@@ -826,20 +892,7 @@ static bool deploy_all(struct bench *b)
 			g, g, a, c, a, c);
 		add_job(b, POLICIES, &sb);
 	}
-	if (!post_all(b, "creating the PropagationPolicies"))
-		return false;
-	for (i = 0; i < b->n; i++) {
-		tb_strbuf_addf(&sb, "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":"
-			"{\"name\":\"app-%zu\",\"namespace\":\"default\",\"labels\":{\"app\":"
-			"\"app-%zu\",\"bench-group\":\"g%zu\"}},\"spec\":{\"replicas\":%d,"
-			"\"selector\":{\"matchLabels\":{\"app\":\"app-%zu\"}},\"template\":{"
-			"\"metadata\":{\"labels\":{\"app\":\"app-%zu\"}},\"spec\":{\"containers\":"
-			"[{\"name\":\"app\",\"image\":\"registry.example.com/app:1.0\",\"resources\":"
-			"{\"requests\":{\"cpu\":\"10m\",\"memory\":\"16Mi\"}}}]}}}}",
-			i, i, i % b->groups, b->replicas, i, i);
-		add_job(b, DEPLOYS, &sb);
-	}
-	return post_all(b, "creating the Deployments");
+	return post_all(b, "creating the PropagationPolicies");
 }
 
 /* ---- measuring ---------------------------------------------------------------------- */
@@ -926,7 +979,7 @@ static void verdict(const char *what, double v, double target, const char *unit,
 
 struct opts {
 	const char *tugd, *ms, *tugctl, *ready_delay;
-	double m, n, replicas, idle;
+	double m, n, replicas, idle, wave;
 	char **extra;
 	int nextra;
 };
@@ -936,9 +989,10 @@ static void usage(void)
 	fprintf(stderr,
 		"Usage: bench_failover [--tugd PATH] [--membersim PATH] [--tugctl PATH]\n"
 		"                      [--members M] [--bindings B] [--replicas R]\n"
-		"                      [--ready-delay D] [--idle S] [-- TUGD-FLAG...]\n"
+		"                      [--ready-delay D] [--idle S] [--wave N] [-- TUGD-FLAG...]\n"
 		"Defaults: --tugd build/tugd --membersim build/tug-membersim --tugctl build/tugctl\n"
-		"          --members 100 --bindings 1000 --replicas 3 --ready-delay 500ms --idle 10\n");
+		"          --members 100 --bindings 1000 --replicas 3 --ready-delay 500ms --idle 10\n"
+		"          --wave 1000 (Deployments created at a time, each wave settling first)\n");
 	exit(2);
 }
 
@@ -949,6 +1003,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{ "--tugctl", &o->tugctl, NULL }, { "--ready-delay", &o->ready_delay, NULL },
 		{ "--members", NULL, &o->m }, { "--bindings", NULL, &o->n },
 		{ "--replicas", NULL, &o->replicas }, { "--idle", NULL, &o->idle },
+		{ "--wave", NULL, &o->wave },
 	};
 	const size_t nflags = sizeof(flags) / sizeof(flags[0]);
 	size_t k;
@@ -1007,7 +1062,7 @@ int main(int argc, char **argv)
 {
 	struct opts o = { .tugd = "build/tugd", .ms = "build/tug-membersim",
 			  .tugctl = "build/tugctl", .ready_delay = "500ms", .m = 100, .n = 1000,
-			  .replicas = 3, .idle = 10 };
+			  .replicas = 3, .idle = 10, .wave = 1000 };
 	struct bench b = { .tugd.what = "tugd", .ms.what = "tug-membersim" };
 	char tmp[] = "/tmp/bench_failover.XXXXXX", data[4096], kcdir[4096], rate[32], burst[32];
 	char clusters[32], more[160], *targv[MAX_ARGS], *margv[32];
@@ -1144,21 +1199,32 @@ int main(int argc, char **argv)
 	if (!okm)
 		goto out;
 
-	/* 4. The workloads, until every replica is ready. */
+	/* 4. The workloads, in waves of o.wave, each until every replica
+	 * so far is ready: the failover starts from a settled system. */
 	t = now_ns();
-	if (!deploy_all(&b))
+	if (!create_policies(&b))
 		goto out;
-	printf("workloads: %zu policies and %zu Deployments created in %.2f s\n", b.groups, b.n,
-	       secs(now_ns() - t));
-	limit = 120 + (double)b.n / 20;
-	if (!run_until(&b, all_converged, limit, "waiting for every binding applied and ready")) {
-		fprintf(stderr, "bench_failover: %zu of %zu bindings seen, %zu converged\n",
-			b.nseen, b.n, b.nconverged);
-		goto out;
+	while (b.created < b.n) {
+		size_t to = b.created + (size_t)o.wave < b.n ? b.created + (size_t)o.wave : b.n;
+
+		if (!deploy_range(&b, b.created, to))
+			goto out;
+		b.created = to;
+		limit = 120 + o.wave / 10;
+		if (!run_until(&b, all_converged, limit, "waiting for the bindings applied and "
+			       "ready")) {
+			fprintf(stderr, "bench_failover: %zu of %zu created bindings seen, %zu "
+				"settled (placed, ready, no eviction under way), %zu of %zu "
+				"members Ready\n", b.nseen, b.created, b.nconverged, b.nready, b.m);
+			goto out;
+		}
 	}
-	printf("  all %zu bindings scheduled, applied and ready (%zu replicas on %zu members) "
-	       "%.2f s after the first was created\n", b.n, b.n * (size_t)b.replicas, b.m,
-	       secs(now_ns() - t));
+	printf("workloads: %zu policies and %zu Deployments (waves of %.0f) all scheduled, "
+	       "applied and ready\n  (%zu replicas on %zu members) %.2f s after the first was "
+	       "created: %.0f bindings/s\n", b.groups, b.n, o.wave, b.n * (size_t)b.replicas,
+	       b.m, secs(now_ns() - t), (double)b.n / secs(now_ns() - t));
+	printf("  false alarms so far: %zu times a healthy member was seen Ready=False\n",
+	       b.false_alarms);
 	idle_for(&b, 3);
 	idle_full = measure_idle(&b, "with the workloads", o.idle, &okm);
 	if (!okm)
@@ -1168,6 +1234,11 @@ int main(int argc, char **argv)
 	for (i = 0; i < b.n; i++)
 		if ((b.bs[i].hit = b.bs[i].on_victim))
 			b.nhit++;
+	if (!b.nhit) {
+		fprintf(stderr, "bench_failover: no binding is on member1: nothing to fail over\n");
+		goto out;
+	}
+	b.false_alarms = 0;
 	hwm = reset_peak(b.tugd.pid);
 	rss0 = proc_mem(b.tugd.pid, "VmRSS:");
 	b.rss_peak = rss0;
@@ -1184,6 +1255,7 @@ int main(int argc, char **argv)
 		evbuffer_add(evhttp_request_get_output_buffer(q), body, strlen(body));
 		b.failing = true;
 		b.t0 = now_ns();
+		b.t0_wall_ms = wall_ms();
 		if (evhttp_make_request(ev, q, EVHTTP_REQ_POST, "/admin/clusters/member1/fault")) {
 			fprintf(stderr, "bench_failover: cannot reach tug-membersim's admin API\n");
 			evhttp_connection_free(ev);
@@ -1192,7 +1264,8 @@ int main(int argc, char **argv)
 		/* The connection is freed with the base. */
 	}
 	printf("failover: member1 set \"down\" (every connection closed without an answer) with "
-	       "%zu bindings on it\n", b.nhit);
+	       "%zu of %zu bindings on it\n  (times after the kill as the watch events arrived; "
+	       "in brackets by tugd's own clock)\n", b.nhit, b.n);
 	limit = 120 + (double)b.n / 50;
 	while (!failover_done(&b)) {
 		if (!run_until(&b, failover_done, 0.05, NULL) && (b.interrupted || b.broken))
@@ -1213,13 +1286,16 @@ int main(int argc, char **argv)
 		cpu_resched = cpu_end;
 	if (hwm)
 		b.rss_peak = proc_mem(b.tugd.pid, "VmHWM:");
-	snprintf(more, sizeof(more), " (%s)", b.notready_reason);
+	snprintf(more, sizeof(more), " (%s) [%.2f s]", b.notready_reason, b.w_notready / 1e3);
 	at("member1 Ready=False", b.t_notready, more);
 	at("NoSchedule taint", b.t_noschedule, NULL);
-	at("NoExecute taint: eviction starts", b.t_noexecute, NULL);
+	snprintf(more, sizeof(more), " [%.2f s]", b.w_noexecute / 1e3);
+	at("NoExecute taint: eviction starts", b.t_noexecute, more);
 	spread(&b, offsetof(struct bnd, t_evicted), more, sizeof(more));
 	at("every binding evicted from member1: ", b.t_last_evicted, more);
 	spread(&b, offsetof(struct bnd, t_resched), more, sizeof(more));
+	snprintf(more + strlen(more), sizeof(more) - strlen(more), " [last %.2f s]",
+		 b.w_last_resched / 1e3);
 	at("every binding rescheduled off member1: ", b.t_last_resched, more);
 	spread(&b, offsetof(struct bnd, t_applied), more, sizeof(more));
 	at("every survivor's Deployment scaled up: ", b.t_last_applied, more);
@@ -1233,6 +1309,8 @@ int main(int argc, char **argv)
 	       b.rss_peak / 1048576, hwm ? "VmHWM" : "VmRSS sampled every 20 ms");
 	printf("  this client: %.2f CPU s, %llu binding events (%.1f MiB) read from the watch\n",
 	       s1.self - s0.self, (unsigned long long)b.wb.events, (double)b.wb.bytes / 1048576);
+	printf("  false alarms: %zu times a surviving member was seen Ready=False\n",
+	       b.false_alarms);
 
 	/* 6. Against the targets. */
 	per_probe = idle_probe / (double)b.m;	/* one probe a second per member */
@@ -1241,6 +1319,9 @@ int main(int argc, char **argv)
 	if (b.t_noexecute && b.t_last_resched >= b.t_noexecute)
 		verdict("rescheduling (NoExecute to last rescheduled)",
 			secs(b.t_last_resched - b.t_noexecute), TARGET_RESCHED_S, " s", 1);
+	if (b.w_noexecute && b.w_last_resched >= b.w_noexecute)
+		verdict("  the same by tugd's clock", (double)(b.w_last_resched - b.w_noexecute) /
+			1e3, TARGET_RESCHED_S, " s", 1);
 	verdict("probing at 1 Hz, idle (share of a core)", idle_probe, TARGET_PROBE_CORE, "%",
 		100);
 	if (b.m != TARGET_PROBE_MEMBERS)
@@ -1274,7 +1355,10 @@ out:
 		event_base_free(b.base);
 	proc_stop(&b.tugd);
 	proc_stop(&b.ms);
-	nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	if (getenv("BENCH_FAILOVER_KEEP"))	/* to read the logs afterwards */
+		fprintf(stderr, "bench_failover: kept %s\n", tmp);
+	else
+		nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	clear_jobs(&b);
 	tb_free(b.jobs);
 	tb_free(b.ready);
