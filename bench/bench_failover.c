@@ -6,11 +6,13 @@
  * clusters and on resourcebindings, stamping every event as it arrives.
  *
  * Placement: every Deployment (R replicas) is Divided/Weighted 1:1:1 over
- * member1, the member that is killed, and two of the others, round-robin
- * (one PropagationPolicy per pair, selecting its Deployments by label). So
- * member1 holds a share of every binding, as in Karmada's measured run
- * (notes/karmada-measured.md), and its loss evicts all B of them at once,
- * each moving its share onto the two survivors of its placement.
+ * three members (one PropagationPolicy per trio, selecting its Deployments
+ * by label): K of them (default min(B, 1000), evenly interleaved) over
+ * member1, the member that is killed, and two of the others round-robin, the
+ * rest over three of the others. With B <= 1000 member1 holds a share of
+ * every binding, as in Karmada's measured run (notes/karmada-measured.md);
+ * its loss evicts all K at once, each moving its share onto the two
+ * survivors of its placement.
  *
  * Measured: tugd's CPU (utime+stime from /proc/PID/stat) and RSS at idle,
  * once with the members only (probing at 1 Hz) and once with every binding
@@ -25,7 +27,8 @@
  *
  *   bench_failover [--tugd PATH] [--membersim PATH] [--tugctl PATH]
  *                  [--members M] [--bindings B] [--replicas R]
- *                  [--ready-delay D] [--idle S] [--wave N] [-- TUGD-FLAG...]
+ *                  [--ready-delay D] [--idle S] [--wave N] [--victim-bindings K]
+ *                  [-- TUGD-FLAG...]
  */
 #include "lib/mem.h"
 #include "lib/strbuf.h"
@@ -116,6 +119,7 @@ struct bench {
 	size_t m, n;		/* members, bindings */
 	int replicas;
 	size_t groups;
+	size_t stride;		/* binding i is on member1 when i % stride == 0 */
 	struct proc tugd, ms;
 	struct watch wc, wb;
 	struct pconn pc[POST_CONNS];
@@ -843,13 +847,20 @@ static bool join_all(struct bench *b, const char *tugctl, const char *kcdir, con
 	return post_all(b, "creating the Clusters");
 }
 
-/* The two other members of group g's placement (2..m). */
-static void group_members(const struct bench *b, size_t g, size_t *ret_a, size_t *ret_c)
+/* The members of group g's placement: member1 and two others, or (off)
+ * three others, from 2..m round-robin. */
+static void group_members(const struct bench *b, size_t g, bool off, size_t ret[3])
 {
 	size_t others = b->m - 1;
 
-	*ret_a = 2 + g % others;
-	*ret_c = 2 + (g + 1) % others;
+	ret[0] = off ? 2 + (g + 2) % others : 1;
+	ret[1] = 2 + g % others;
+	ret[2] = 2 + (g + 1) % others;
+}
+
+static bool on_member1(const struct bench *b, size_t i)
+{
+	return i % b->stride == 0;
 }
 
 /* Deployments [from, to). */
@@ -860,12 +871,12 @@ static bool deploy_range(struct bench *b, size_t from, size_t to)
 	for (size_t i = from; i < to; i++) {
 		tb_strbuf_addf(&sb, "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":"
 			"{\"name\":\"app-%zu\",\"namespace\":\"default\",\"labels\":{\"app\":"
-			"\"app-%zu\",\"bench-group\":\"g%zu\"}},\"spec\":{\"replicas\":%d,"
+			"\"app-%zu\",\"bench-group\":\"%c%zu\"}},\"spec\":{\"replicas\":%d,"
 			"\"selector\":{\"matchLabels\":{\"app\":\"app-%zu\"}},\"template\":{"
 			"\"metadata\":{\"labels\":{\"app\":\"app-%zu\"}},\"spec\":{\"containers\":"
 			"[{\"name\":\"app\",\"image\":\"registry.example.com/app:1.0\",\"resources\":"
 			"{\"requests\":{\"cpu\":\"10m\",\"memory\":\"16Mi\"}}}]}}}}",
-			i, i, i % b->groups, b->replicas, i, i);
+			i, i, on_member1(b, i) ? 'g' : 'h', i % b->groups, b->replicas, i, i);
 		add_job(b, DEPLOYS, &sb);
 	}
 	return post_all(b, "creating the Deployments");
@@ -874,22 +885,28 @@ static bool deploy_range(struct bench *b, size_t from, size_t to)
 static bool create_policies(struct bench *b)
 {
 	struct tb_strbuf sb = TB_STRBUF_INIT;
-	size_t g, a, c;
+	size_t g, k[3];
+	bool off;
 
-	for (g = 0; g < b->groups; g++) {
-		group_members(b, g, &a, &c);
+	/* Groups "g" hold member1; groups "h" (when not every binding is on
+	 * member1) three other members. */
+	for (g = 0; g < 2 * b->groups; g++) {
+		if ((off = g >= b->groups) && b->stride == 1)
+			break;
+		group_members(b, g % b->groups, off, k);
 		tb_strbuf_addf(&sb, "{\"apiVersion\":\"policy.karmada.io/v1alpha1\",\"kind\":"
-			"\"PropagationPolicy\",\"metadata\":{\"name\":\"bench-g%zu\",\"namespace\":"
+			"\"PropagationPolicy\",\"metadata\":{\"name\":\"bench-%c%zu\",\"namespace\":"
 			"\"default\"},\"spec\":{\"resourceSelectors\":[{\"apiVersion\":\"apps/v1\","
 			"\"kind\":\"Deployment\",\"labelSelector\":{\"matchLabels\":{\"bench-group\":"
-			"\"g%zu\"}}}],\"placement\":{\"clusterAffinity\":{\"clusterNames\":"
-			"[\"member1\",\"member%zu\",\"member%zu\"]},\"replicaScheduling\":{"
+			"\"%c%zu\"}}}],\"placement\":{\"clusterAffinity\":{\"clusterNames\":"
+			"[\"member%zu\",\"member%zu\",\"member%zu\"]},\"replicaScheduling\":{"
 			"\"replicaSchedulingType\":\"Divided\",\"replicaDivisionPreference\":"
 			"\"Weighted\",\"weightPreference\":{\"staticWeightList\":["
-			"{\"targetCluster\":{\"clusterNames\":[\"member1\"]},\"weight\":1},"
+			"{\"targetCluster\":{\"clusterNames\":[\"member%zu\"]},\"weight\":1},"
 			"{\"targetCluster\":{\"clusterNames\":[\"member%zu\"]},\"weight\":1},"
 			"{\"targetCluster\":{\"clusterNames\":[\"member%zu\"]},\"weight\":1}]}}}}}",
-			g, g, a, c, a, c);
+			off ? 'h' : 'g', g % b->groups, off ? 'h' : 'g', g % b->groups, k[0], k[1],
+			k[2], k[0], k[1], k[2]);
 		add_job(b, POLICIES, &sb);
 	}
 	return post_all(b, "creating the PropagationPolicies");
@@ -979,7 +996,7 @@ static void verdict(const char *what, double v, double target, const char *unit,
 
 struct opts {
 	const char *tugd, *ms, *tugctl, *ready_delay;
-	double m, n, replicas, idle, wave;
+	double m, n, replicas, idle, wave, victim;
 	char **extra;
 	int nextra;
 };
@@ -989,10 +1006,12 @@ static void usage(void)
 	fprintf(stderr,
 		"Usage: bench_failover [--tugd PATH] [--membersim PATH] [--tugctl PATH]\n"
 		"                      [--members M] [--bindings B] [--replicas R]\n"
-		"                      [--ready-delay D] [--idle S] [--wave N] [-- TUGD-FLAG...]\n"
+		"                      [--ready-delay D] [--idle S] [--wave N]\n"
+		"                      [--victim-bindings K] [-- TUGD-FLAG...]\n"
 		"Defaults: --tugd build/tugd --membersim build/tug-membersim --tugctl build/tugctl\n"
 		"          --members 100 --bindings 1000 --replicas 3 --ready-delay 500ms --idle 10\n"
-		"          --wave 1000 (Deployments created at a time, each wave settling first)\n");
+		"          --wave 1000 (Deployments created at a time, each wave settling first)\n"
+		"          --victim-bindings min(B, 1000) (bindings with a share on member1)\n");
 	exit(2);
 }
 
@@ -1003,7 +1022,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{ "--tugctl", &o->tugctl, NULL }, { "--ready-delay", &o->ready_delay, NULL },
 		{ "--members", NULL, &o->m }, { "--bindings", NULL, &o->n },
 		{ "--replicas", NULL, &o->replicas }, { "--idle", NULL, &o->idle },
-		{ "--wave", NULL, &o->wave },
+		{ "--wave", NULL, &o->wave }, { "--victim-bindings", NULL, &o->victim },
 	};
 	const size_t nflags = sizeof(flags) / sizeof(flags[0]);
 	size_t k;
@@ -1068,6 +1087,7 @@ int main(int argc, char **argv)
 	char clusters[32], more[160], *targv[MAX_ARGS], *margv[32];
 	double idle_probe = 0, idle_full, cpu0, cpu_resched = 0, cpu_end = 0, rss0, load[1];
 	double per_probe, limit;
+	size_t nvictim;
 	struct event_config *cfg;
 	struct sample s0, s1;
 	uint64_t t;
@@ -1080,6 +1100,16 @@ int main(int argc, char **argv)
 	b.n = (size_t)o.n;
 	b.replicas = (int)o.replicas;
 	b.groups = b.m - 1;
+	/* member1 holds min(B, 1000) bindings unless told otherwise: all of
+	 * them up to Karmada's measured 1,000; beyond, the others spread over
+	 * the fleet (one member holding 10,000 of them would make its lists
+	 * the whole simulator's bottleneck). */
+	nvictim = o.victim > 0 ? (size_t)o.victim : b.n < 1000 ? b.n : 1000;
+	if (nvictim > b.n)
+		nvictim = b.n;
+	b.stride = b.n / (nvictim ? nvictim : 1);
+	if (b.stride > 1 && b.m < 4)
+		b.stride = 1;	/* three others are needed for the rest */
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!mkdtemp(tmp)) {
@@ -1156,13 +1186,16 @@ int main(int argc, char **argv)
 	for (i = 1; targv[i]; i++)
 		printf("%s%s", targv[i], targv[i + 1] ? " " : "\n");
 	print_settings(targv);
-	printf("placement: %zu PropagationPolicies, one per pair of members; Deployment i "
-	       "(%d replicas of 10m cpu, 16Mi) is\n  Divided/Weighted 1:1:1 over member1 and "
-	       "pair i mod %zu, so member1, the member killed, holds a\n  share of every "
-	       "binding (%zu) and each other member %.0f; member1's loss evicts them all, each\n"
-	       "  moving its share onto the two survivors of its placement (distributed "
-	       "migration)\n", b.groups, b.replicas, b.groups, b.n,
-	       2.0 * (double)b.n / (double)b.groups);
+	nvictim = (b.n + b.stride - 1) / b.stride;
+	printf("placement: every Deployment (%d replicas of 10m cpu, 16Mi) is Divided/Weighted "
+	       "1:1:1 over three\n  members, one PropagationPolicy per trio (label selector): "
+	       "%zu of the %zu (1 in %zu) over member1,\n  the member killed, and a pair of "
+	       "the others round-robin, the rest over three of the\n  others. member1 holds a "
+	       "share of %zu bindings, each other member about %.0f; its loss\n  evicts those "
+	       "%zu, each moving its share onto the two survivors of its placement\n  "
+	       "(distributed migration)\n", b.replicas, nvictim, b.n, b.stride, nvictim,
+	       (2.0 * (double)nvictim + 3.0 * (double)(b.n - nvictim)) / (double)b.groups,
+	       nvictim);
 
 	cfg = event_config_new();
 	event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
@@ -1221,7 +1254,7 @@ int main(int argc, char **argv)
 	}
 	printf("workloads: %zu policies and %zu Deployments (waves of %.0f) all scheduled, "
 	       "applied and ready\n  (%zu replicas on %zu members) %.2f s after the first was "
-	       "created: %.0f bindings/s\n", b.groups, b.n, o.wave, b.n * (size_t)b.replicas,
+	       "created: %.0f bindings/s\n", b.stride > 1 ? 2 * b.groups : b.groups, b.n, o.wave, b.n * (size_t)b.replicas,
 	       b.m, secs(now_ns() - t), (double)b.n / secs(now_ns() - t));
 	printf("  false alarms so far: %zu times a healthy member was seen Ready=False\n",
 	       b.false_alarms);
