@@ -35,6 +35,7 @@ bench: build
 	@echo "== bench_sched: 100,000 bindings rescheduled over 100 clusters =="
 	@./build/bench_sched
 	@./bench/api.sh
+	@./bench/failover.sh
 
 demo: build
 	@./scripts/demo build
