@@ -32,6 +32,8 @@
 /* A bound on --clusters: each cluster costs a few kilobytes before it holds
  * anything; this keeps a typo from eating the machine. */
 #define MAX_CLUSTERS 100000
+/* --service-ports opens a port per cluster: a bound on file descriptors. */
+#define MAX_SERVICE_CLUSTERS 1000
 
 struct opts {
 	char address[64];
@@ -43,6 +45,8 @@ struct opts {
 	const char *token;
 	const char *kubeconfig_dir;
 	const char *kube_version;
+	bool service_ports;
+	long service_port_base;
 	struct tb_msim_opts sim;
 };
 
@@ -87,6 +91,13 @@ static void usage(FILE *f)
 "  --kubeconfig-dir DIR   write DIR/NAME.kubeconfig for every cluster\n"
 "  --kube-version V       version reported by /version and the nodes (default\n"
 "                         " DEFAULT_KUBE_VERSION ")\n"
+"  --service-ports        one more port per cluster for its Services' traffic\n"
+"                         (GET /NAMESPACE/SERVICE: 200 \"CLUSTER SERVICE\" while a\n"
+"                         selected Deployment has a ready replica there, else 503);\n"
+"                         prints \"tug-membersim: cluster NAME serves services on\n"
+"                         http://ADDR:PORT\" per cluster\n"
+"  --service-port-base P  service ports P, P+1, ... in cluster order (default: free\n"
+"                         ports); implies --service-ports\n"
 "  --log-level LEVEL      debug, info (default), warn, error\n"
 "  -h, --help             this text\n"
 "\n"
@@ -164,7 +175,14 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			exit(0);
 		}
 		used = 0;
-		if ((used = tb_cli_flag_value(argc, argv, i, "listen", &v)) > 0) {
+		if (!strcmp(a, "--service-ports")) {
+			o->service_ports = true;
+			used = 1;
+		} else if ((used = tb_cli_flag_value(argc, argv, i, "service-port-base", &v)) > 0) {
+			if (parse_count("service-port-base", v, 1, 65535, &o->service_port_base))
+				return -1;
+			o->service_ports = true;
+		} else if ((used = tb_cli_flag_value(argc, argv, i, "listen", &v)) > 0) {
 			if (parse_listen(v, o)) {
 				fprintf(stderr, "tug-membersim: --listen: want ADDR:PORT, got "
 					"\"%s\"\n", v);
@@ -250,6 +268,9 @@ static int add_clusters(struct tb_msim *sim, const struct opts *o, int64_t now_m
 	}
 	if (!rc && !sim->n)
 		rc = tb_error(&err, TB_EINVAL, "no cluster to serve");
+	if (!rc && o->service_ports && sim->n > MAX_SERVICE_CLUSTERS)
+		rc = tb_error(&err, TB_EINVAL, "--service-ports: at most %d clusters (one port "
+			      "each), not %zu", MAX_SERVICE_CLUSTERS, sim->n);
 	if (rc)
 		fprintf(stderr, "tug-membersim: %s\n", err.msg);
 	return rc;
@@ -472,6 +493,7 @@ int main(int argc, char **argv)
 	struct event_base *base = NULL;
 	struct event *sigterm = NULL, *sigint = NULL;
 	int rc = 1, port;
+	size_t i;
 
 	parse_listen(DEFAULT_LISTEN, &o);
 	if (argc > 1 && !strcmp(argv[1], "fault"))
@@ -490,6 +512,8 @@ int main(int argc, char **argv)
 	so.port = o.port;
 	so.token = o.token;
 	so.kube_version = o.kube_version;
+	so.service_ports = o.service_ports;
+	so.service_port_base = (int)o.service_port_base;
 	if (tb_msim_server_new(&srv, base, &sim, &so, &err)) {
 		tb_errorlog("tug-membersim: %s", err.msg);
 		goto out;
@@ -497,6 +521,11 @@ int main(int argc, char **argv)
 	port = tb_msim_server_port(srv);
 	if (o.kubeconfig_dir && write_kubeconfigs(&sim, &o, port))
 		goto out;
+	/* Before the "serving" line: a script that waits for it finds these. */
+	for (i = 0; o.service_ports && i < sim.n; i++)
+		tb_info("tug-membersim: cluster %s serves services on http://%s:%d",
+			sim.clusters[i]->name, o.address,
+			tb_msim_server_service_port(srv, sim.clusters[i]));
 	tb_info("tug-membersim: serving %zu clusters on http://%s:%d", sim.n, o.address, port);
 	sigterm = evsignal_new(base, SIGTERM, on_signal, base);
 	sigint = evsignal_new(base, SIGINT, on_signal, base);

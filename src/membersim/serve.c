@@ -22,25 +22,13 @@
 #include "lib/log.h"
 #include "lib/mem.h"
 #include "lib/rand.h"
+#include "membersim/serve_int.h"
 #include "membersim/state_int.h"
 #include "server/apidoc.h"
 
 /* kube-apiserver's limit on a request body. */
 #define MAX_BODY (3 * 1024 * 1024)
 #define JSON_CT "application/json"
-
-struct held;
-
-struct tb_msim_server {
-	struct event_base *base;
-	struct evhttp *http;
-	struct evhttp_bound_socket *sock;
-	struct tb_msim *sim;
-	struct tb_msim_server_opts opts;
-	struct event *tick;		/* the kubelets' next transition */
-	struct held *held;		/* requests a fault holds or delays */
-	uint64_t rng;
-};
 
 /* A request a fault keeps from being answered now. */
 struct held {
@@ -49,6 +37,7 @@ struct held {
 	struct evhttp_connection *conn;
 	struct tb_msim_cluster *c;
 	struct event *timer;		/* slow: when to answer; NULL: hang */
+	tb__msim_resume_fn resume;	/* answers it when the delay is over */
 	struct held *prev, *next;
 };
 
@@ -574,9 +563,18 @@ static void serve_member(struct req *q)
 
 /* ---- admin API ----------------------------------------------------------------------- */
 
-static json_t *cluster_json(const struct tb_msim_cluster *c)
+static json_t *cluster_json(const struct tb_msim_server *s, const struct tb_msim_cluster *c)
 {
-	return json_pack("{s:s, s:o}", "name", c->name, "fault", tb_fault_to_json(&c->fault));
+	json_t *j = json_pack("{s:s, s:o}", "name", c->name, "fault",
+			      tb_fault_to_json(&c->fault));
+	char url[128];
+
+	if (c->index < s->n_svc) {
+		snprintf(url, sizeof(url), "http://%s:%d", s->opts.address,
+			 s->svc[c->index].port);
+		json_object_set_new(j, "serviceURL", json_string(url));
+	}
+	return j;
 }
 
 /* GET /admin/clusters; GET|POST|PUT /admin/clusters/<name|*>/fault. */
@@ -594,7 +592,7 @@ static void serve_admin(struct req *q)
 	if (!strcmp(q->path, "/admin/clusters") && q->method == EVHTTP_REQ_GET) {
 		arr = json_array();
 		for (i = 0; i < sim->n; i++)
-			json_array_append_new(arr, cluster_json(sim->clusters[i]));
+			json_array_append_new(arr, cluster_json(q->s, sim->clusters[i]));
 		reply_doc(q, json_pack("{s:o}", "clusters", arr), JSON_CT);
 		return;
 	}
@@ -662,9 +660,6 @@ static void on_held_close(struct evhttp_connection *conn, void *data)
 	held_unlink(h);
 }
 
-static void dispatch(struct tb_msim_server *s, struct evhttp_request *r,
-		     struct tb_msim_cluster *c, bool faults);
-
 /* A slow cluster's delay is over: answer as if the request came now. */
 static void on_delay(evutil_socket_t fd, short what, void *data)
 {
@@ -672,16 +667,17 @@ static void on_delay(evutil_socket_t fd, short what, void *data)
 	struct tb_msim_server *s = h->s;
 	struct evhttp_request *r = h->r;
 	struct tb_msim_cluster *c = h->c;
+	tb__msim_resume_fn resume = h->resume;
 
 	(void)fd;
 	(void)what;
 	evhttp_connection_set_closecb(h->conn, NULL, NULL);
 	held_unlink(h);
-	dispatch(s, r, c, false);
+	resume(s, r, c);
 }
 
-static void hold(struct tb_msim_server *s, struct evhttp_request *r, struct tb_msim_cluster *c,
-		 int64_t delay_ms)
+void tb__msim_hold(struct tb_msim_server *s, struct evhttp_request *r, struct tb_msim_cluster *c,
+		   int64_t delay_ms, tb__msim_resume_fn resume)
 {
 	struct held *h = tb_calloc(1, sizeof(*h));
 	struct bufferevent *bev;
@@ -692,6 +688,7 @@ static void hold(struct tb_msim_server *s, struct evhttp_request *r, struct tb_m
 	h->s = s;
 	h->r = r;
 	h->c = c;
+	h->resume = resume;
 	h->conn = evhttp_request_get_connection(r);
 	h->next = s->held;
 	if (s->held)
@@ -715,7 +712,7 @@ static void hold(struct tb_msim_server *s, struct evhttp_request *r, struct tb_m
 
 /* down: close at once without an answer, with a reset rather than a FIN,
  * like a cluster whose API server is gone. */
-static void drop(struct evhttp_request *r)
+void tb__msim_drop(struct evhttp_request *r)
 {
 	struct evhttp_connection *conn = evhttp_request_get_connection(r);
 	struct bufferevent *bev = evhttp_connection_get_bufferevent(conn);
@@ -737,13 +734,22 @@ static int64_t now_of(struct tb_msim_server *s)
 	return s->opts.now_ms();
 }
 
-static uint64_t next_rand(struct tb_msim_server *s)
+uint64_t tb__msim_rand(struct tb_msim_server *s)
 {
 	/* xorshift64*: jitter needs spread, not secrecy. */
 	s->rng ^= s->rng >> 12;
 	s->rng ^= s->rng << 25;
 	s->rng ^= s->rng >> 27;
 	return s->rng * 2685821657736338717ULL;
+}
+
+static void dispatch(struct tb_msim_server *s, struct evhttp_request *r,
+		     struct tb_msim_cluster *c, bool faults);
+
+static void resume_member(struct tb_msim_server *s, struct evhttp_request *r,
+			  struct tb_msim_cluster *c)
+{
+	dispatch(s, r, c, false);
 }
 
 static void dispatch(struct tb_msim_server *s, struct evhttp_request *r,
@@ -794,16 +800,16 @@ static void dispatch(struct tb_msim_server *s, struct evhttp_request *r,
 		*sub = '/';
 	q.path = sub ? sub : "/";
 	if (faults) {
-		switch (tb_fault_decide(&c->fault, is_health(q.path), q.now_ms, next_rand(s),
+		switch (tb_fault_decide(&c->fault, is_health(q.path), q.now_ms, tb__msim_rand(s),
 					&delay)) {
 		case TB_FA_DROP:
-			drop(r);
+			tb__msim_drop(r);
 			goto out;
 		case TB_FA_HOLD:
-			hold(s, r, c, -1);
+			tb__msim_hold(s, r, c, -1, resume_member);
 			goto out;
 		case TB_FA_DELAY:
-			hold(s, r, c, delay);
+			tb__msim_hold(s, r, c, delay, resume_member);
 			goto out;
 		case TB_FA_FAIL_HEALTH:
 			n = (size_t)snprintf(body, sizeof(body), "[-]membersim failed: fault "
@@ -885,6 +891,14 @@ int tb_msim_server_new(struct tb_msim_server **ret, struct event_base *base,
 	/* Replies go out at once, not after a delayed ACK (see src/server/server.c). */
 	setsockopt(evhttp_bound_socket_get_fd(s->sock), IPPROTO_TCP, TCP_NODELAY, &one,
 		   sizeof(one));
+	if (o->service_ports) {
+		int rc = tb__msim_svcports_open(s, err);
+
+		if (rc) {
+			tb_msim_server_free(s);
+			return rc;
+		}
+	}
 	s->tick = evtimer_new(base, on_tick, s);
 	rearm(s, now_of(s));
 	*ret = s;
@@ -909,6 +923,7 @@ void tb_msim_server_free(struct tb_msim_server *s)
 		return;
 	/* Freeing the server closes every connection; each held request's
 	 * close callback unlinks it. */
+	tb__msim_svcports_close(s);
 	evhttp_free(s->http);
 	while (s->held)
 		held_unlink(s->held);

@@ -8,6 +8,7 @@
 #define TB_MSIM_SERVE_H
 
 #include <event2/event.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "lib/err.h"
@@ -21,6 +22,11 @@ struct tb_msim_server_opts {
 	const char *token;		/* bearer token required, or NULL */
 	const char *kube_version;	/* served by /version, e.g. "v1.32.0" */
 	int64_t (*now_ms)(void);	/* the wall clock (the shell's) */
+	/* One more port per cluster, on address, for its Services' traffic
+	 * (service.h): port service_port_base + the cluster's index, or free
+	 * ports when the base is 0. */
+	bool service_ports;
+	int service_port_base;
 };
 
 /* Serves sim (which must outlive the server) on base. */
@@ -28,6 +34,9 @@ int tb_msim_server_new(struct tb_msim_server **ret, struct event_base *base,
 		       struct tb_msim *sim, const struct tb_msim_server_opts *o,
 		       struct tb_err *err);
 int tb_msim_server_port(const struct tb_msim_server *s);
+/* The port serving cluster c's Services, or 0 without service ports. */
+int tb_msim_server_service_port(const struct tb_msim_server *s,
+				const struct tb_msim_cluster *c);
 /* Closes every connection, held requests included. Accepts NULL. */
 void tb_msim_server_free(struct tb_msim_server *s);
 

@@ -1,7 +1,8 @@
 /* Unit tests for tug-membersim's pure parts: the simulated kubelets
  * (placement, readiness, scale down order, Job completion), the Deployment
  * and Job status they produce, the fault decisions, and the object store's
- * kube-apiserver rules (resourceVersion, generation, conflicts, errors),
+ * kube-apiserver rules (resourceVersion, generation, conflicts, errors), and
+ * the Services' traffic (which Service a request names, when it answers),
  * walked along a timeline of now_ms values. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +15,7 @@
 
 #include "membersim/fault.h"
 #include "membersim/kubelet.h"
+#include "membersim/service.h"
 #include "membersim/state.h"
 #include "membersim/status.h"
 
@@ -479,6 +481,169 @@ static void test_state__pods_and_capacity(void **state)
 	tb_msim_release(&sim);
 }
 
+/* ---- services ---------------------------------------------------------------------- */
+
+static void test_service__target_by_path_or_host(void **state)
+{
+	struct tb_msim_svc_target t = { "", "" };
+
+	(void)state;
+	assert_int_equal(tb_msim_service_target("/default/web", NULL, &t), 0);
+	assert_string_equal(t.ns, "default");
+	assert_string_equal(t.name, "web");
+	/* The rest of the path is the application's. */
+	assert_int_equal(tb_msim_service_target("/shop/cart/api/v1/items", "127.0.0.1:8080", &t),
+			 0);
+	assert_string_equal(t.ns, "shop");
+	assert_string_equal(t.name, "cart");
+	/* A Service name in Host wins over the path, in every form cluster DNS has. */
+	assert_int_equal(tb_msim_service_target("/", "web.prod", &t), 0);
+	assert_string_equal(t.ns, "prod");
+	assert_string_equal(t.name, "web");
+	assert_int_equal(tb_msim_service_target("/x", "api.team-a.svc:80", &t), 0);
+	assert_string_equal(t.ns, "team-a");
+	assert_string_equal(t.name, "api");
+	assert_int_equal(tb_msim_service_target("/x", "db.data.svc.cluster.local", &t), 0);
+	assert_string_equal(t.ns, "data");
+	assert_string_equal(t.name, "db");
+	/* An address or a public name is not a Service: the path decides. */
+	assert_int_equal(tb_msim_service_target("/default/web", "localhost:80", &t), 0);
+	assert_string_equal(t.name, "web");
+	assert_int_equal(tb_msim_service_target("/default/web", "www.example.com", &t), 0);
+	assert_string_equal(t.ns, "default");
+	/* Neither names one: left alone. */
+	assert_int_equal(tb_msim_service_target("/", NULL, &t), -TB_EINVAL);
+	assert_int_equal(tb_msim_service_target("/default", "127.0.0.1", &t), -TB_EINVAL);
+	assert_int_equal(tb_msim_service_target("/default/", NULL, &t), -TB_EINVAL);
+	assert_int_equal(tb_msim_service_target("/Default/web", NULL, &t), -TB_EINVAL);
+	assert_int_equal(tb_msim_service_target("//web", NULL, &t), -TB_EINVAL);
+	assert_int_equal(tb_msim_service_target(NULL, "a..svc", &t), -TB_EINVAL);
+	assert_string_equal(t.ns, "default");
+	assert_string_equal(t.name, "web");
+}
+
+static json_t *service_body(const char *name, const char *app)
+{
+	json_t *svc = json_pack("{s:s, s:s, s:{s:s}, s:{s:[{s:i}]}}", "apiVersion", "v1",
+				"kind", "Service", "metadata", "name", name, "spec", "ports",
+				"port", 80);
+
+	if (app)
+		json_object_set_new(json_object_get(svc, "spec"), "selector",
+				    json_pack("{s:s}", "app", app));
+	return svc;
+}
+
+static void create(struct tb_msim *sim, struct tb_msim_cluster *c, enum tb_msim_res r,
+		   const char *ns, json_t *body, int64_t now_ms)
+{
+	struct tb_msim_ref coll = { r, ns, "", "" };
+	struct tb_err err = TB_ERR_INIT;
+	json_t *out = NULL;
+
+	assert_int_equal(tb_msim_create(sim, c, &coll, body, now_ms, &out, &err), 0);
+	json_decref(out);
+	json_decref(body);
+}
+
+static void test_service__answers_while_a_replica_is_ready(void **state)
+{
+	struct tb_msim sim;
+	struct tb_msim_cluster *c;
+	struct tb_msim_svc_target web = { "default", "web" }, bare = { "default", "bare" };
+	struct tb_msim_svc_target other = { "kube-system", "web" };
+	struct tb_msim_ref dref = { TB_MSIM_DEPLOYMENTS, "default", "web", "" };
+	struct tb_msim_svc_answer a;
+	struct tb_err err = TB_ERR_INIT;
+	json_t *out = NULL, *scale;
+	bool created;
+
+	(void)state;
+	tb_msim_init(&sim, &sim_opts);
+	assert_int_equal(tb_msim_add_cluster(&sim, "member2", T0, &err), 0);
+	c = tb_msim_cluster(&sim, "member2");
+
+	/* No such Service: 404. */
+	tb_msim_service_answer(&sim, c, &web, T0, &a);
+	assert_int_equal(a.code, 404);
+	assert_string_equal(a.body, "member2: no service default/web\n");
+
+	/* A Service with nothing behind it: 503. */
+	create(&sim, c, TB_MSIM_SERVICES, "default", service_body("web", "web"), T0);
+	create(&sim, c, TB_MSIM_SERVICES, "default", service_body("bare", NULL), T0);
+	tb_msim_service_answer(&sim, c, &web, T0, &a);
+	assert_int_equal(a.code, 503);
+	assert_int_equal(a.selected, 0);
+
+	/* Deployments that do not match: another app, another namespace. */
+	create(&sim, c, TB_MSIM_DEPLOYMENTS, "default", deploy_body("api", 1, "100m"), T0);
+	create(&sim, c, TB_MSIM_SERVICES, "kube-system", service_body("web", "web"), T0);
+	create(&sim, c, TB_MSIM_DEPLOYMENTS, "kube-system", deploy_body("web", 1, "100m"), T0);
+	tb_msim_run(&sim, T0 + 5000);
+	tb_msim_service_answer(&sim, c, &web, T0 + 5000, &a);
+	assert_int_equal(a.code, 503);
+	assert_int_equal(a.selected, 0);
+	tb_msim_service_answer(&sim, c, &other, T0 + 5000, &a);
+	assert_int_equal(a.code, 200);
+	assert_int_equal(a.ready, 1);
+
+	/* The matching Deployment answers from the ready delay on, not before,
+	 * whether or not the timer has rewritten its status yet. */
+	create(&sim, c, TB_MSIM_DEPLOYMENTS, "default", deploy_body("web", 2, "100m"), T0 + 6000);
+	tb_msim_service_answer(&sim, c, &web, T0 + 6999, &a);
+	assert_int_equal(a.code, 503);
+	assert_int_equal(a.selected, 1);
+	assert_int_equal(a.ready, 0);
+	tb_msim_service_answer(&sim, c, &web, T0 + 7000, &a);
+	assert_int_equal(a.code, 200);
+	assert_int_equal(a.ready, 2);
+	assert_string_equal(a.body, "member2 web\n");
+
+	/* A selector-less Service has no endpoints of its own here. */
+	tb_msim_service_answer(&sim, c, &bare, T0 + 7000, &a);
+	assert_int_equal(a.code, 503);
+
+	/* Scaled to zero: 503 at once; scaled up again: after the delay. */
+	scale = json_pack("{s:{s:i}}", "spec", "replicas", 0);
+	assert_int_equal(tb_msim_patch(&sim, c, &dref, TB_MSIM_PATCH_MERGE, scale, T0 + 8000,
+				       &out, &created, &err), 0);
+	json_decref(out);
+	json_decref(scale);
+	tb_msim_service_answer(&sim, c, &web, T0 + 8000, &a);
+	assert_int_equal(a.code, 503);
+	scale = json_pack("{s:{s:i}}", "spec", "replicas", 1);
+	assert_int_equal(tb_msim_patch(&sim, c, &dref, TB_MSIM_PATCH_MERGE, scale, T0 + 9000,
+				       &out, &created, &err), 0);
+	json_decref(out);
+	json_decref(scale);
+	tb_msim_service_answer(&sim, c, &web, T0 + 9500, &a);
+	assert_int_equal(a.code, 503);
+	tb_msim_service_answer(&sim, c, &web, T0 + 10000, &a);
+	assert_int_equal(a.code, 200);
+	assert_int_equal(a.ready, 1);
+	tb_msim_release(&sim);
+}
+
+/* Service traffic takes the cluster's fault as any request that is not a
+ * health check does: down drops it, error does not touch it. */
+static void test_service__faults(void **state)
+{
+	struct tb_fault f = TB_FAULT_INIT;
+	int64_t delay = 0;
+
+	(void)state;
+	f.mode = TB_FAULT_DOWN;
+	assert_int_equal(tb_fault_decide(&f, false, T0, 1, &delay), TB_FA_DROP);
+	f.mode = TB_FAULT_HANG;
+	assert_int_equal(tb_fault_decide(&f, false, T0, 1, &delay), TB_FA_HOLD);
+	f.mode = TB_FAULT_ERROR;
+	assert_int_equal(tb_fault_decide(&f, false, T0, 1, &delay), TB_FA_ANSWER);
+	f.mode = TB_FAULT_SLOW;
+	f.latency_ms = 200;
+	assert_int_equal(tb_fault_decide(&f, false, T0, 1, &delay), TB_FA_DELAY);
+	assert_int_equal(delay, 200);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -491,6 +656,9 @@ int main(void)
 		cmocka_unit_test(test_fault__from_json),
 		cmocka_unit_test(test_state__crud_like_kube),
 		cmocka_unit_test(test_state__pods_and_capacity),
+		cmocka_unit_test(test_service__target_by_path_or_host),
+		cmocka_unit_test(test_service__answers_while_a_replica_is_ready),
+		cmocka_unit_test(test_service__faults),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
