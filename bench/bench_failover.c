@@ -1251,6 +1251,8 @@ int main(int argc, char **argv)
 				"members Ready\n", b.nseen, b.created, b.nconverged, b.nready, b.m);
 			goto out;
 		}
+		printf("  %zu bindings settled %.1f s after the first was created; false alarms so "
+		       "far: %zu\n", b.created, secs(now_ns() - t), b.false_alarms);
 	}
 	printf("workloads: %zu policies and %zu Deployments (waves of %.0f) all scheduled, "
 	       "applied and ready\n  (%zu replicas on %zu members) %.2f s after the first was "
