@@ -441,6 +441,9 @@ static void on_done(const struct tb_member_resp *r, void *data)
 		tb__tugd_delete(t, RES_WORKS, ns, slash + 1);	/* the finalizer is done */
 	} else {
 		x->gen_done = x->gen_started;
+		/* Until a list says otherwise; the next one comes soon. */
+		m->unsettled = (1u << TB_MEMBER_LISTS) - 1;
+		m->next_list_ms = 0;
 		record(t, x, true, "Manifest has been successfully applied", body);
 	}
 	json_decref(body);
@@ -583,6 +586,7 @@ static void on_list(const struct tb_member_resp *r, void *data)
 	m->list_req[which] = NULL;
 	if (r->rc || r->status != 200 || !(j = json_loadb(r->body, r->len, 0, NULL)))
 		return;		/* a failed list changes nothing */
+	m->unsettled &= ~(1u << which);
 	json_array_foreach(json_object_get(j, "items"), i, item) {
 		const json_t *ann = json_object_get(json_object_get(item, "metadata"),
 						    "annotations");
@@ -600,6 +604,8 @@ static void on_list(const struct tb_member_resp *r, void *data)
 			/* List items come without their type. */
 			json_object_set_new(item, "apiVersion", json_string(lists[which].api_version));
 			json_object_set_new(item, "kind", json_string(lists[which].kind));
+			if (tb_template_health(item) != TB_HEALTH_HEALTHY)
+				m->unsettled |= 1u << which;
 			record(t, x, true, "Manifest has been successfully applied", item);
 		}
 	}
@@ -613,8 +619,13 @@ void tb__exec_member_ready(struct tb_member *m)
 	char path[200];
 
 	pump(m);
+	/* Lists come often while something there is on its way (replicas
+	 * starting, which graceful eviction waits for), else as seldom as the
+	 * cluster status. */
 	if (period < 1000)
 		period = 1000;
+	if (!m->unsettled)
+		period = period > TB_MEMBER_STATUS_MS ? period : TB_MEMBER_STATUS_MS;
 	if (now < m->next_list_ms)
 		return;
 	m->next_list_ms = now + period;

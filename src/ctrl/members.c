@@ -91,6 +91,8 @@ static void load_conn(struct tb_member *m, const struct tb_cluster *c)
 	m->conn.cert_data = m->cert;
 	m->conn.key_data = m->key;
 	m->conn.insecure = c->spec.insecure_skip_tls_verification;
+	m->probe_conn = m->conn;
+	m->probe_conn.lane = "probe";
 	m->secret_rv = o ? o->rv : 0;
 	m->has_secret = o != NULL;
 	json_decref(sec);
@@ -157,7 +159,7 @@ static void probe(struct tb_member *m)
 	if (m->probe)
 		return;		/* the last one has not finished: it will count */
 	m->probe_sent_ms = now;
-	if (tb_member_request(&t->mc, &m->conn, "GET", "/readyz", NULL, NULL, 0,
+	if (tb_member_request(&t->mc, &m->probe_conn, "GET", "/readyz", NULL, NULL, 0,
 			      (long)tb_health_probe_timeout(&c->health, &t->world.cfg), on_probe,
 			      m, &m->probe, &err) < 0) {
 		/* A URL or credential the client cannot use: the member is out

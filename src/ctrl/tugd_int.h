@@ -29,7 +29,7 @@
 /* A member cluster tugd talks to (members.c), with its execution state
  * (exec.c). */
 #define TB_MEMBER_STATUS_REQS 3		/* /version, nodes, pods */
-#define TB_MEMBER_STATUS_MS 5000	/* cluster status refresh, at least */
+#define TB_MEMBER_STATUS_MS 10000	/* cluster status refresh, at least (Karmada's 10 s) */
 #define TB_MEMBER_LISTS 2		/* Deployments and Jobs, for their status */
 
 struct tb_tugd;
@@ -45,6 +45,7 @@ struct tb_member {
 	char *name;
 	char *server, *token, *ca, *cert, *key;	/* the connection's, owned */
 	struct tb_member_conn conn;
+	struct tb_member_conn probe_conn;	/* the same, in a lane of its own */
 	uint64_t secret_rv;
 	bool has_secret;
 	struct event *timer;		/* the next probe */
@@ -61,6 +62,7 @@ struct tb_member {
 	struct tb_member_req *list_req[TB_MEMBER_LISTS];	/* status collection */
 	struct tb_member_slot list_slot[TB_MEMBER_LISTS];
 	int64_t next_list_ms;
+	unsigned unsettled;		/* lists whose objects may still change (bit per list) */
 };
 
 struct tb_dpolicy;	/* mirror.c: the world kept in step with the store, and written back. */

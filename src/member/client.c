@@ -587,10 +587,18 @@ int tb_member_request(struct tb_member_client *c, const struct tb_member_conn *c
 		req_free(req);
 		return rc;
 	}
-	/* One member whether or not its URL ends with a slash. */
+	/* One member whether or not its URL ends with a slash; one queue per
+	 * lane of it. */
 	key = tb_strdup(conn->server);
 	for (size_t n = strlen(key); n && key[n - 1] == '/'; n--)
 		key[n - 1] = '\0';
+	if (conn->lane) {
+		struct tb_strbuf lk = TB_STRBUF_INIT;
+
+		tb_strbuf_addf(&lk, "%s\n%s", key, conn->lane);
+		tb_free(key);
+		key = tb_strbuf_detach(&lk, NULL);
+	}
 	req->slot = slot_get(c, key);
 	tb_free(key);
 	req->state = REQ_QUEUED;

@@ -37,6 +37,10 @@ struct tb_member_conn {
 	size_t key_len;
 	const char *key_file;
 	bool insecure;			/* do not verify the server's certificate */
+	/* Requests in different lanes of one member are limited (and queued)
+	 * apart: a health probe must never wait behind applies and lists,
+	 * or a busy member would look dead. NULL: the default lane. */
+	const char *lane;
 };
 
 /* What a request came to. rc is checked first: 0 means an HTTP answer
