@@ -36,6 +36,7 @@ void tb_world_release(struct tb_world *w)
 	for (i = 0; i < w->clusters.n; i++)
 		tb_schema_release(&tb_cluster_schema, &w->clusters.v[i].obj);
 	tb_free(w->clusters.v);
+	tb_hmap_release(&w->cindex);
 	for (i = 0; i < w->bindings.n; i++)
 		binding_release(&w->bindings.v[i]);
 	tb_free(w->bindings.v);
@@ -58,6 +59,7 @@ size_t tb_world_add_cluster(struct tb_world *w, struct tb_cluster *c, int64_t no
 	memset(c, 0, sizeof(*c));
 	tb_health_init(&wc->health, now_ms);
 	w->snapshot_stale = true;
+	tb_hmap_put(&w->cindex, wc->obj.metadata.name, (void *)(uintptr_t)(w->clusters.n + 1));
 	return w->clusters.n++;
 }
 
@@ -82,18 +84,19 @@ size_t tb_world_add_binding(struct tb_world *w, struct tb_binding *b, bool names
 
 struct tb_wcluster *tb_world_cluster(struct tb_world *w, const char *name)
 {
-	size_t i;
+	size_t i = (size_t)(uintptr_t)tb_hmap_get(&w->cindex, name);
 
-	for (i = 0; i < w->clusters.n; i++)
-		if (!strcmp(w->clusters.v[i].obj.metadata.name, name))
-			return &w->clusters.v[i];
-	return NULL;
+	return i ? &w->clusters.v[i - 1] : NULL;
 }
 
 void tb_world_remove_cluster(struct tb_world *w, size_t i)
 {
+	tb_hmap_del(&w->cindex, w->clusters.v[i].obj.metadata.name);
 	tb_schema_release(&tb_cluster_schema, &w->clusters.v[i].obj);
 	w->clusters.v[i] = w->clusters.v[--w->clusters.n];
+	if (i < w->clusters.n)	/* the last one moved into the hole */
+		tb_hmap_put(&w->cindex, w->clusters.v[i].obj.metadata.name,
+			    (void *)(uintptr_t)(i + 1));
 	w->snapshot_stale = true;
 }
 

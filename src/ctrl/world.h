@@ -18,6 +18,7 @@
 #include "core/health.h"
 #include "core/sched.h"
 #include "core/taint.h"
+#include "lib/hmap.h"
 
 struct tb_wcluster {
 	struct tb_cluster obj;		/* owned */
@@ -77,6 +78,7 @@ struct tb_world {
 	struct tb_failover_config cfg;
 	TB_VEC(struct tb_wcluster) clusters;
 	size_t clusters_alloc;
+	struct tb_hmap cindex;		/* cluster name -> index + 1 (probes look up by name) */
 	TB_VEC(struct tb_wbinding) bindings;
 	size_t bindings_alloc;
 	TB_VEC(const struct tb_taint_policy *) taint_policies;	/* borrowed, by creation */
