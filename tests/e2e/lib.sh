@@ -228,3 +228,107 @@ taints_of() {
 	kubectl get cluster "$1" -o jsonpath='{range .spec.taints[*]}{.key}:{.effect} {end}'
 }
 has_taints() { test "$(taints_of "$1")" = "$2"; }
+
+# start_haproxy SERVICE_PATH [NAME=]BACKEND_URL...: starts haproxy (Debian's)
+# on 127.0.0.1 and a free port with a generated config: round robin over the
+# backends (named NAME, or b1, b2... in order), an active health check
+# `GET SERVICE_PATH` every 200 ms (2 failures: down, 2 successes: up), and
+# L7 retries on another backend (retry-on all-retryable-errors, redispatch),
+# so that a failed backend's requests go elsewhere; HAPROXY_RETRY_ON=conn-failure
+# (say) narrows them, to see what the health checks alone do. Sets HAPROXY_URL
+# (http://127.0.0.1:PORT; its /haproxy-stats page is haproxy's, add ;csv)
+# and HAPROXY_PID; the config is $TRASH/haproxy.cfg, the log haproxy.log.
+start_haproxy() {
+	svc_path=$1
+	shift
+	if ! command -v haproxy >/dev/null; then
+		echo "haproxy is not installed: run scripts/setup as root" >&2
+		return 1
+	fi
+	servers=""
+	n=0
+	for b in "$@"; do
+		n=$((n + 1))
+		name=b$n
+		case $b in *=*) name=${b%%=*}; b=${b#*=} ;; esac
+		hostport=${b#http://}
+		hostport=${hostport%%/*}
+		servers="$servers    server $name $hostport check
+"
+	done
+	tries=0
+	while :; do
+		tries=$((tries + 1))
+		# No port 0 in haproxy's config: a random port, another if it is taken.
+		port=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
+		cat >"$TRASH/haproxy.cfg" <<HAEOF
+global
+    maxconn 4096
+    log stdout format raw local0 notice
+
+defaults
+    mode http
+    log global
+    option dontlognull
+    timeout connect 500ms
+    timeout client 10s
+    timeout server 2s
+    timeout check 500ms
+    # A request that failed on one backend (refused, reset, timed out, 5xx)
+    # is tried again on another: failover without failed requests.
+    retries 3
+    option redispatch 1
+    retry-on ${HAPROXY_RETRY_ON:-all-retryable-errors}
+
+listen lb
+    bind 127.0.0.1:$port
+    balance roundrobin
+    option httpchk GET $svc_path
+    http-check expect status 200
+    # Fast checks for failover tests: a dead backend is out after 2 failed
+    # checks (about 0.4 s), a recovered one back after 2 good ones.
+    default-server inter 200ms fastinter 100ms downinter 200ms fall 2 rise 2
+    stats enable
+    stats uri /haproxy-stats
+$servers
+HAEOF
+		: >"$TRASH/haproxy.log"
+		haproxy -db -f "$TRASH/haproxy.cfg" >>"$TRASH/haproxy.log" 2>&1 &
+		HAPROXY_PID=$!
+		test_track_pid $HAPROXY_PID
+		HAPROXY_URL=http://127.0.0.1:$port
+		i=0
+		while kill -0 $HAPROXY_PID 2>/dev/null &&
+			! curl -sf -o /dev/null "$HAPROXY_URL/haproxy-stats;csv"; do
+			i=$((i + 1))
+			[ $i -gt 200 ] && break
+			sleep 0.05
+		done
+		if curl -sf -o /dev/null "$HAPROXY_URL/haproxy-stats;csv"; then
+			export HAPROXY_URL HAPROXY_PID
+			return 0
+		fi
+		kill $HAPROXY_PID 2>/dev/null
+		wait $HAPROXY_PID 2>/dev/null
+		if [ $tries -ge 10 ] || ! grep -q "cannot bind" "$TRASH/haproxy.log"; then
+			echo "haproxy did not start:"
+			cat "$TRASH/haproxy.log"
+			return 1
+		fi
+	done
+}
+
+# haproxy_status NAME: haproxy's view of backend NAME (UP, DOWN, "UP 1/2"...).
+haproxy_status() {
+	curl -sf "$HAPROXY_URL/haproxy-stats;csv" |
+		awk -F, -v n="$1" '$1 == "lb" && $2 == n { print $18 }'
+}
+
+haproxy_is() { test "$(haproxy_status "$1")" = "$2"; }
+
+# stop_haproxy: stops the haproxy started last and waits for it.
+stop_haproxy() {
+	kill $HAPROXY_PID 2>/dev/null
+	wait $HAPROXY_PID 2>/dev/null
+	while kill -0 $HAPROXY_PID 2>/dev/null; do sleep 0.02; done
+}
