@@ -235,6 +235,8 @@ static void record(struct tb_tugd *t, struct tb_xwork *x, bool applied, const ch
 			free(s);
 			return;
 		}
+	} else if (applied && x->recorded_ok) {
+		return;		/* applied again: the next list tells how it goes */
 	}
 	if (!(w = load_work(t, x->key))) {
 		free(s);
@@ -283,6 +285,16 @@ static void record(struct tb_tugd *t, struct tb_xwork *x, bool applied, const ch
 							"Unhealthy"));
 	set_aggregated(t, w, x->cluster, item);
 	json_decref(w);
+}
+
+/* Does obj's status describe its current spec (observedGeneration caught
+ * up)? Objects without an observedGeneration: yes. */
+static bool status_current(const json_t *obj)
+{
+	const json_t *og = json_object_get(json_object_get(obj, "status"), "observedGeneration");
+	const json_t *g = json_object_get(json_object_get(obj, "metadata"), "generation");
+
+	return obj && (!og || !g || json_integer_value(og) >= json_integer_value(g));
 }
 
 /* ---- requests ------------------------------------------------------------------------- */
@@ -444,7 +456,11 @@ static void on_done(const struct tb_member_resp *r, void *data)
 		/* Until a list says otherwise; the next one comes soon. */
 		m->unsettled = (1u << TB_MEMBER_LISTS) - 1;
 		m->next_list_ms = 0;
-		record(t, x, true, "Manifest has been successfully applied", body);
+		/* The object as the apply left it: its status is news only if
+		 * it is about this generation (else the member has not acted
+		 * on it yet, and the list that follows soon will say). */
+		record(t, x, true, "Manifest has been successfully applied",
+		       status_current(body) ? body : NULL);
 	}
 	json_decref(body);
 	finish(t, x);

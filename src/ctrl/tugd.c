@@ -249,7 +249,9 @@ static void reconcile(evutil_socket_t fd, short what, void *data)
 	left += t->world.n_need_schedule;
 	tb__mirror_write_back(t);
 	tb__failover_write_clusters(t);
-	left += tb__works_run(t, TUGD_BATCH);
+	/* Decisions before their consequences: while bindings wait to be
+	 * placed (a failover's evictions), Works get a small share. */
+	left += tb__works_run(t, t->world.n_need_schedule ? TUGD_BATCH / 8 : TUGD_BATCH);
 	/* What the turn reported, written in one batch at its end. */
 	tb__events_flush(t);
 	if (left)
