@@ -161,6 +161,7 @@ static int64_t taint_evictions(struct tb_world *w, struct tb_wbinding *b, int64_
 		}
 		if (!quorum(w, cn, p->at_ms)) {
 			hold(w, b, p, HELD_QUORUM, NULL, now);
+			w->quorum_wait = true;	/* tugd probes the others at once */
 			next = min_delay(next, w->cfg.probe_period_ms);
 			i++;
 			continue;

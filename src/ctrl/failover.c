@@ -95,10 +95,23 @@ static void run(struct tb_tugd *t)
 		if (any_noexecute(w))
 			w->taints_changed = true;
 	}
-	if (w->taints_changed || (t->next_evict && now >= t->next_evict)) {
+	if (w->taints_changed || t->evict_now || (t->next_evict && now >= t->next_evict)) {
 		w->taints_changed = false;
+		t->evict_now = false;
+		w->quorum_wait = false;
 		d = tb_ctrl_evict(w, now);
 		t->next_evict = d ? now + d : 0;
+		/* Evictions wait for fresh answers from the other clusters (is
+		 * the silence the member's, or ours?): ask for them now rather
+		 * than at the next probe, and evict as soon as enough are in. */
+		if (w->quorum_wait && (!t->burst_need ||
+				       now - t->burst_at > w->cfg.probe_period_ms)) {
+			t->burst_at = now;
+			t->burst_ok = 0;
+			t->burst_need = (size_t)((1.0 - w->cfg.mass_outage_threshold) *
+						 (double)w->clusters.n) + 1;
+			tb__members_probe_now(t);
+		}
 	}
 	d = tb_ctrl_move_back(w, now);
 	t->next_move_back = d ? now + d : 0;

@@ -136,6 +136,11 @@ static void on_probe(const struct tb_member_resp *r, void *data)
 			r->rc ? r->error : r->body);
 	m->last_probe = res;
 	tb_ctrl_probe_result(&t->world, i, res, now - m->probe_sent_ms, now);
+	if (res == TB_PROBE_OK && t->burst_need && ++t->burst_ok >= t->burst_need) {
+		t->burst_need = 0;	/* a quorum of fresh answers: evict now */
+		t->evict_now = true;
+		tb__failover_poke(t);
+	}
 	if (c->changed)
 		tb__failover_poke(t);
 	if (res == TB_PROBE_OK) {
@@ -530,6 +535,21 @@ void tb__members_reap(struct tb_tugd *t)
 			tb_info("cluster %s: nothing of ours is left on it: deleted", name);
 			tb__tugd_delete(t, RES_CLUSTERS, "", name);
 			return;		/* the world changed under the loop */
+		}
+	}
+}
+
+void tb__members_probe_now(struct tb_tugd *t)
+{
+	const char *key;
+	void *v;
+
+	for (size_t i = 0; tb_hmap_next(&t->members, &i, &key, &v);) {
+		struct tb_member *m = v;
+
+		if (!m->probe) {
+			evtimer_del(m->timer);
+			arm(m, 0);
 		}
 	}
 }

@@ -97,6 +97,9 @@ struct tb_tugd {
 	/* Failover turn (failover.c). */
 	struct event *ftimer;
 	int64_t next_monitor, next_evict, next_move_back;
+	bool evict_now;			/* run the eviction pass on the next turn */
+	size_t burst_ok, burst_need;	/* answers to a probe burst, and how many make a quorum */
+	int64_t burst_at;
 
 	/* Member clusters (members.c) and execution (exec.c). */
 	struct tb_member_client mc;
@@ -176,6 +179,8 @@ void tb__members_release(struct tb_tugd *t);
 void tb__members_sync(struct tb_tugd *t);
 /* Clusters being deleted (unjoin): workloads away, objects off, then gone. */
 void tb__members_reap(struct tb_tugd *t);
+/* Probes every member now (a quorum of fresh answers is awaited). */
+void tb__members_probe_now(struct tb_tugd *t);
 void tb__members_on_secret(struct tb_tugd *t, const struct tb_store_event *ev);
 
 /* exec.c: Works applied to their members, removed when deleted, and the

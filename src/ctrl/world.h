@@ -96,6 +96,7 @@ struct tb_world {
 	size_t changed_alloc;
 	bool snapshot_stale;		/* clusters changed since the snapshot */
 	bool taints_changed;		/* some cluster's taints changed: evict pass due */
+	bool quorum_wait;		/* an eviction waits for fresh answers from the others */
 	struct tb_sched_snapshot snap;
 	const struct tb_cluster **snap_clusters;
 	tb_event_fn event;
