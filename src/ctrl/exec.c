@@ -55,6 +55,7 @@ struct tb_xwork {
 	unsigned attempts;
 	int64_t next_ms;		/* back-off: not before */
 	char *status;			/* the member object's status last recorded */
+	json_t *seen;			/* listed with a new status, to record (t->records) */
 	bool recorded_ok;		/* the last record said applied */
 };
 
@@ -63,6 +64,7 @@ static void xwork_free(struct tb_xwork *x)
 	if (!x)
 		return;
 	tb_member_request_cancel(x->req);
+	json_decref(x->seen);
 	tb_free(x->key);
 	tb_free(x->cluster);
 	tb_free(x->status);
@@ -285,6 +287,21 @@ static void record(struct tb_tugd *t, struct tb_xwork *x, bool applied, const ch
 							"Unhealthy"));
 	set_aggregated(t, w, x->cluster, item);
 	json_decref(w);
+}
+
+/* Would recording obj as x's member object change anything? */
+static bool status_changed(const struct tb_xwork *x, const json_t *obj)
+{
+	const json_t *mst = json_object_get(obj, "status");
+	char *s;
+	bool changed;
+
+	if (!x->recorded_ok || !x->status)
+		return true;
+	s = json_dumps(mst ? mst : json_null(), JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+	changed = !s || strcmp(x->status, s);
+	free(s);
+	return changed;
 }
 
 /* Does obj's status describe its current spec (observedGeneration caught
@@ -622,7 +639,15 @@ static void on_list(const struct tb_member_resp *r, void *data)
 			json_object_set_new(item, "kind", json_string(lists[which].kind));
 			if (tb_template_health(item) != TB_HEALTH_HEALTHY)
 				m->unsettled |= 1u << which;
-			record(t, x, true, "Manifest has been successfully applied", item);
+			/* Recorded by the reconcile turn, in bounded batches and
+			 * after scheduling: a list of thousands must not hold the
+			 * loop, nor a failover's placements wait behind it. */
+			if (status_changed(x, item)) {
+				json_decref(x->seen);
+				x->seen = json_incref(item);
+				tb_queue_add(&t->records, x->key);
+				tb__tugd_kick(t);
+			}
 		}
 	}
 	json_decref(j);
@@ -655,6 +680,24 @@ void tb__exec_member_ready(struct tb_member *m)
 		tb_member_request(&t->mc, &m->conn, "GET", path, NULL, NULL, 0, EXEC_TIMEOUT_MS,
 				  on_list, &m->list_slot[i], &m->list_req[i], NULL);
 	}
+}
+
+size_t tb__exec_run(struct tb_tugd *t, size_t max)
+{
+	char *key;
+
+	for (size_t n = 0; n < max && (key = tb_queue_pop(&t->records)); n++) {
+		struct tb_xwork *x = tb_hmap_get(&t->xworks, key);
+
+		tb_free(key);
+		if (!x || !x->seen)
+			continue;
+		if (!x->deleting && !x->req && x->gen_done == x->gen_want)
+			record(t, x, true, "Manifest has been successfully applied", x->seen);
+		json_decref(x->seen);
+		x->seen = NULL;
+	}
+	return tb_queue_len(&t->records);
 }
 
 /* ---- Work events ------------------------------------------------------------------------- */
@@ -760,4 +803,5 @@ void tb__exec_release(struct tb_tugd *t)
 	for (size_t i = 0; tb_hmap_next(&t->xworks, &i, &key, &v);)
 		xwork_free(v);
 	tb_hmap_release(&t->xworks);
+	tb_queue_release(&t->records);
 }

@@ -252,6 +252,7 @@ static void reconcile(evutil_socket_t fd, short what, void *data)
 	/* Decisions before their consequences: while bindings wait to be
 	 * placed (a failover's evictions), Works get a small share. */
 	left += tb__works_run(t, t->world.n_need_schedule ? TUGD_BATCH / 8 : TUGD_BATCH);
+	left += tb__exec_run(t, t->world.n_need_schedule ? TUGD_BATCH / 8 : TUGD_BATCH);
 	/* What the turn reported, written in one batch at its end. */
 	tb__events_flush(t);
 	if (left)

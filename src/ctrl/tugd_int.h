@@ -106,6 +106,7 @@ struct tb_tugd {
 	struct tb_hmap members;		/* cluster name -> struct tb_member * */
 	bool members_dirty;
 	struct tb_hmap xworks;		/* Work key "ns/name" -> struct tb_xwork * */
+	struct tb_queue records;	/* Work keys with a listed status to record */
 
 	/* Works. */
 	struct tb_queue dirty_bindings;	/* binding keys whose Works to sync */
@@ -190,6 +191,8 @@ void tb__exec_release(struct tb_tugd *t);
 void tb__exec_on_work(struct tb_tugd *t, const struct tb_store_event *ev);
 void tb__exec_member_init(struct tb_member *m);
 void tb__exec_member_release(struct tb_member *m);
+/* Records up to max listed statuses; returns how many wait. */
+size_t tb__exec_run(struct tb_tugd *t, size_t max);
 /* A probe found m healthy: pending work may go, status may be collected. */
 void tb__exec_member_ready(struct tb_member *m);
 
