@@ -332,3 +332,20 @@ stop_haproxy() {
 	wait $HAPROXY_PID 2>/dev/null
 	while kill -0 $HAPROXY_PID 2>/dev/null; do sleep 0.02; done
 }
+
+# pull_clusters N: YAML for Clusters member1..memberN in Pull mode (they
+# report their own health: tugd does not probe them).
+pull_clusters() {
+	for i in $(seq 1 "$1"); do
+		cat <<-EOT
+		apiVersion: cluster.karmada.io/v1alpha1
+		kind: Cluster
+		metadata:
+		  name: member$i
+		spec:
+		  syncMode: Pull
+		  apiEndpoint: https://10.0.0.$((10 + i)):6443
+		---
+		EOT
+	done
+}

@@ -16,24 +16,8 @@ clusters_of() {
 }
 placed() { test "$(clusters_of "$1")" = "$2"; }
 
-# Clusters with no credentials to probe them with: they report.
-clusters() {
-	for i in 1 2 3; do
-		cat <<-EOT
-		apiVersion: cluster.karmada.io/v1alpha1
-		kind: Cluster
-		metadata:
-		  name: member$i
-		spec:
-		  syncMode: Pull
-		  apiEndpoint: https://10.0.0.1$i:6443
-		---
-		EOT
-	done
-}
-
 test_expect_success 'three reported clusters, a workload spread by weight' '
-	clusters | kubectl apply -f - &&
+	pull_clusters 3 | kubectl apply -f - &&
 	poll has_taints member1 "cluster.karmada.io/not-ready:NoSchedule " &&
 	report member1 True && report member2 True && report member3 True &&
 	kubectl apply -f $EX/batch-weighted.yaml &&

@@ -31,21 +31,6 @@ latest() {
 	kubectl get events -A -o jsonpath='{range .items[*]}{.lastTimestamp}{"\n"}{end}' | sort | tail -1
 }
 
-clusters() {
-	for i in 1 2 3; do
-		cat <<-EOT
-		apiVersion: cluster.karmada.io/v1alpha1
-		kind: Cluster
-		metadata:
-		  name: member$i
-		spec:
-		  syncMode: Pull
-		  apiEndpoint: https://10.0.0.1$i:6443
-		---
-		EOT
-	done
-}
-
 test_expect_success 'tugd --help documents the event flags' '
 	tugd --help >help &&
 	expect_contains help "--event-ttl D" &&
@@ -57,7 +42,7 @@ test_expect_success 'tugd --help documents the event flags' '
 '
 
 test_expect_success 'clusters ready (taints lifted), a workload placed: ScheduleBindingSucceed' '
-	clusters | kubectl apply -f - &&
+	pull_clusters 3 | kubectl apply -f - &&
 	report member1 True && report member2 True && report member3 True &&
 	kubectl apply -f $EX/batch-weighted.yaml &&
 	poll has_taints member1 "" &&
