@@ -65,8 +65,15 @@ static uint64_t mono_ms(void)
 
 static void req_free(struct tb_member_req *req)
 {
-	if (req->easy)
+	struct tb_member_client *c = req->client;
+
+	/* Every path here has taken the handle out of the multi handle. */
+	if (req->easy && c && c->nspare < TB_MEMBER_SPARE) {
+		curl_easy_reset(req->easy);
+		c->spare[c->nspare++] = req->easy;
+	} else if (req->easy) {
 		curl_easy_cleanup(req->easy);
+	}
 	curl_slist_free_all(req->headers);
 	tb_strbuf_release(&req->body);
 	if (req->deadline)
@@ -359,6 +366,10 @@ int tb_member_client_init(struct tb_member_client *c, struct event_base *base,
 	curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
 	curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
 	curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
+	/* Keep a connection open to every member between probes: curl's
+	 * default cache (four per handle in use) would close and reopen most
+	 * of them every second with a thousand members. */
+	curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, (long)TB_MEMBER_MAX_CONNS);
 	return 0;
 }
 
@@ -393,6 +404,8 @@ void tb_member_client_release(struct tb_member_client *c)
 		TAILQ_REMOVE(&c->done, req, link);
 		req_free(req);
 	}
+	while (c->nspare)
+		curl_easy_cleanup(c->spare[--c->nspare]);
 	if (c->multi)
 		curl_multi_cleanup(c->multi);
 	/* Sockets curl did not tell us to forget (its cache closed them). */
@@ -573,7 +586,7 @@ int tb_member_request(struct tb_member_client *c, const struct tb_member_conn *c
 	tv.tv_sec = timeout_ms / 1000;
 	tv.tv_usec = (timeout_ms % 1000) * 1000;
 	tb_strbuf_init(&req->body);
-	req->easy = curl_easy_init();
+	req->easy = c->nspare ? c->spare[--c->nspare] : curl_easy_init();
 	req->deadline = evtimer_new(c->base, on_deadline, req);
 	if (!req->easy || !req->deadline) {
 		req_free(req);

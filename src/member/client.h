@@ -19,6 +19,8 @@
 #define TB_MEMBER_MAX_IN_FLIGHT 4		/* per member, by default */
 #define TB_MEMBER_TIMEOUT_MS 30000		/* when a request gives 0 */
 #define TB_MEMBER_CONNECT_TIMEOUT_MS 10000	/* never more than the request's */
+#define TB_MEMBER_SPARE 64			/* idle handles kept for reuse */
+#define TB_MEMBER_MAX_CONNS 8192		/* idle connections kept open */
 
 /* How to reach one member: its server URL and credentials, as a kubeconfig
  * gives them. Borrowed: every pointer need only stay valid for the duration
@@ -79,6 +81,11 @@ struct tb_member_client {
 	struct tb_hmap members;		/* server URL -> struct tb__member_slot */
 	TAILQ_HEAD(, tb_member_req) done;	/* finished, callbacks pending */
 	TAILQ_HEAD(, tb__member_sock) socks;
+	/* Handles of finished requests, reset for the next ones: a probe a
+	 * second to each of a thousand members should not build a handle
+	 * each time. */
+	CURL *spare[TB_MEMBER_SPARE];
+	size_t nspare;
 };
 
 int tb_member_client_init(struct tb_member_client *client, struct event_base *base,
