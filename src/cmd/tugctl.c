@@ -26,6 +26,8 @@ static const struct tb_cli_cmd commands[] = {
 	{ "join", tb_cmd_join,
 	  "Register a member cluster from its kubeconfig (NAME --cluster-kubeconfig FILE)" },
 	{ "unjoin", tb_cmd_unjoin, "Remove a member cluster and its credentials (NAME)" },
+	{ "cordon", tb_cmd_cordon, "Mark a member cluster unschedulable (NAME)" },
+	{ "uncordon", tb_cmd_uncordon, "Mark a member cluster schedulable again (NAME)" },
 	{ "version", cmd_version, "Print the version" },
 	{ "help", cmd_help, "Show this help" },
 	{ NULL, NULL, NULL }

@@ -139,3 +139,31 @@ const char *tb_ctlclient_message(const json_t *body, long status, char *buf, siz
 		snprintf(buf, n, "HTTP %ld", status);
 	return buf;
 }
+
+long tb_ctlclient_expect(struct tb_ctlclient *c, const char *cmd, const char *method,
+			 const char *path, const json_t *body, json_t **ret_body, const long *ok)
+{
+	struct tb_err err = TB_ERR_INIT;
+	json_t *resp = NULL;
+	long status;
+	char msg[512];
+
+	if (tb_ctlclient_call(c, method, path, body, &status, &resp, &err)) {
+		fprintf(stderr, "tugctl %s: %s\n", cmd, err.msg);
+		return -1;
+	}
+	for (; *ok; ok++)
+		if (*ok == status)
+			break;
+	if (!*ok) {
+		fprintf(stderr, "tugctl %s: %s %s: %s\n", cmd, method, path,
+			tb_ctlclient_message(resp, status, msg, sizeof(msg)));
+		json_decref(resp);
+		return -1;
+	}
+	if (ret_body)
+		*ret_body = resp;
+	else
+		json_decref(resp);
+	return status;
+}

@@ -41,7 +41,15 @@ int tb_ctlclient_call(struct tb_ctlclient *c, const char *method, const char *pa
 /* The message of a meta/v1 Status body, else "HTTP <status>". */
 const char *tb_ctlclient_message(const json_t *body, long status, char *buf, size_t n);
 
+/* tb_ctlclient_call for commands: a failure, or a status not in ok (a
+ * 0-terminated list), is printed as "tugctl CMD: ..." and gives -1; else the
+ * status, and the body in *ret_body if wanted. */
+long tb_ctlclient_expect(struct tb_ctlclient *c, const char *cmd, const char *method,
+			 const char *path, const json_t *body, json_t **ret_body, const long *ok);
+
 int tb_cmd_join(int argc, char **argv);
+int tb_cmd_cordon(int argc, char **argv);
+int tb_cmd_uncordon(int argc, char **argv);
 int tb_cmd_unjoin(int argc, char **argv);
 
 #endif

@@ -147,33 +147,6 @@ static json_t *cluster_for(const struct join_opts *o, const struct tb_kubeconfig
 
 /* One request; prints the failure unless its status is one of ok (0-ended
  * list). Returns the status, or -1 after printing. */
-static long call(struct tb_ctlclient *c, const char *cmd, const char *method, const char *path,
-		 const json_t *body, json_t **ret_body, const long *ok)
-{
-	struct tb_err err = TB_ERR_INIT;
-	json_t *resp = NULL;
-	long status;
-	char msg[512];
-
-	if (tb_ctlclient_call(c, method, path, body, &status, &resp, &err)) {
-		fprintf(stderr, "tugctl %s: %s\n", cmd, err.msg);
-		return -1;
-	}
-	for (; *ok; ok++)
-		if (*ok == status)
-			break;
-	if (!*ok) {
-		fprintf(stderr, "tugctl %s: %s %s: %s\n", cmd, method, path,
-			tb_ctlclient_message(resp, status, msg, sizeof(msg)));
-		json_decref(resp);
-		return -1;
-	}
-	if (ret_body)
-		*ret_body = resp;
-	else
-		json_decref(resp);
-	return status;
-}
 
 static int do_join(struct tb_ctlclient *c, const struct join_opts *o,
 		   const struct tb_kubeconfig *kc)
@@ -187,7 +160,7 @@ static int do_join(struct tb_ctlclient *c, const struct join_opts *o,
 	int rc = 1;
 
 	snprintf(path, sizeof(path), CLUSTERS "/%s", o->name);
-	if ((st = call(c, "join", "GET", path, NULL, NULL, get_ok)) < 0)
+	if ((st = tb_ctlclient_expect(c, "join", "GET", path, NULL, NULL, get_ok)) < 0)
 		goto out;
 	if (st == 200) {
 		fprintf(stderr, "tugctl join: cluster(%s) is already joined; run 'tugctl unjoin %s' "
@@ -195,27 +168,27 @@ static int do_join(struct tb_ctlclient *c, const struct join_opts *o,
 		goto out;
 	}
 	/* tugd makes the namespace at start; it may have been deleted since. */
-	if ((st = call(c, "join", "GET", "/api/v1/namespaces/" SECRET_NS, NULL, NULL,
+	if ((st = tb_ctlclient_expect(c, "join", "GET", "/api/v1/namespaces/" SECRET_NS, NULL, NULL,
 		       get_ok)) < 0)
 		goto out;
 	if (st == 404) {
 		json_t *ns = json_pack("{s:s, s:s, s:{s:s}}", "apiVersion", "v1", "kind",
 				       "Namespace", "metadata", "name", SECRET_NS);
 
-		st = call(c, "join", "POST", "/api/v1/namespaces", ns, NULL, create_ok);
+		st = tb_ctlclient_expect(c, "join", "POST", "/api/v1/namespaces", ns, NULL, create_ok);
 		json_decref(ns);
 		if (st < 0)
 			goto out;
 	}
 	/* A Secret left by an interrupted join (no Cluster) is replaced. */
-	if ((st = call(c, "join", "POST", SECRETS, secret, NULL, create_ok)) < 0)
+	if ((st = tb_ctlclient_expect(c, "join", "POST", SECRETS, secret, NULL, create_ok)) < 0)
 		goto out;
 	snprintf(path, sizeof(path), SECRETS "/%s", o->name);
-	if (st == 409 && call(c, "join", "PUT", path, secret, NULL, put_ok) < 0)
+	if (st == 409 && tb_ctlclient_expect(c, "join", "PUT", path, secret, NULL, put_ok) < 0)
 		goto out;
-	if (call(c, "join", "POST", CLUSTERS, cluster, NULL, cluster_ok) < 0) {
+	if (tb_ctlclient_expect(c, "join", "POST", CLUSTERS, cluster, NULL, cluster_ok) < 0) {
 		/* Leave nothing half-joined behind. */
-		call(c, "join", "DELETE", path, NULL, NULL, del_ok);
+		tb_ctlclient_expect(c, "join", "DELETE", path, NULL, NULL, del_ok);
 		goto out;
 	}
 	printf("cluster(%s) is joined successfully\n", o->name);
@@ -301,7 +274,7 @@ static bool wait_gone(struct tb_ctlclient *c, const char *path, int64_t wait_ms)
 	const struct timespec tick = { 0, 100 * 1000 * 1000 };
 
 	for (int64_t waited = 0;; waited += 100) {
-		long st = call(c, "unjoin", "GET", path, NULL, NULL, get_ok);
+		long st = tb_ctlclient_expect(c, "unjoin", "GET", path, NULL, NULL, get_ok);
 
 		if (st == 404)
 			return true;
@@ -320,9 +293,9 @@ static int do_unjoin(struct tb_ctlclient *c, const char *name, int64_t wait_ms)
 	long st;
 
 	snprintf(path, sizeof(path), CLUSTERS "/%s", name);
-	if ((st = call(c, "unjoin", "GET", path, NULL, &cluster, get_ok)) < 0)
+	if ((st = tb_ctlclient_expect(c, "unjoin", "GET", path, NULL, &cluster, get_ok)) < 0)
 		return 1;
-	if (st == 404 || (st = call(c, "unjoin", "DELETE", path, NULL, NULL, del_ok)) == 404) {
+	if (st == 404 || (st = tb_ctlclient_expect(c, "unjoin", "DELETE", path, NULL, NULL, del_ok)) == 404) {
 		fprintf(stderr, "tugctl unjoin: cluster(%s) is not joined: no cluster \"%s\"\n",
 			name, name);
 		json_decref(cluster);
@@ -346,7 +319,7 @@ static int do_unjoin(struct tb_ctlclient *c, const char *name, int64_t wait_ms)
 	sname = json_string_value(json_object_get(ref, "name"));
 	if (ns && sname && !strcmp(ns, SECRET_NS) && *sname && !strchr(sname, '/')) {
 		snprintf(path, sizeof(path), SECRETS "/%s", sname);
-		if (call(c, "unjoin", "DELETE", path, NULL, NULL, del_ok) < 0) {
+		if (tb_ctlclient_expect(c, "unjoin", "DELETE", path, NULL, NULL, del_ok) < 0) {
 			json_decref(cluster);
 			return 1;
 		}
