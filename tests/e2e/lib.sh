@@ -173,19 +173,9 @@ start_membersim() {
 	export MSIM_PID MSIM_URL
 }
 
-# wait_for SECONDS CMD...: runs CMD every 0.1 s until it succeeds; fails
-# after SECONDS. A deadline for things that take time, never a speed test.
+# wait_for SECONDS CMD...: poll with a deadline of SECONDS.
 wait_for() {
-	deadline=$(($(date +%s) + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		if [ "$(date +%s)" -gt "$deadline" ]; then
-			echo "timed out waiting for: $*"
-			"$@"
-			return 1
-		fi
-		sleep 0.1
-	done
+	POLL_SECONDS=$1 poll "${@:2}"
 }
 
 # apply_reported_clusters FILE: applies the Clusters of FILE in Pull mode

@@ -9,22 +9,15 @@
 require_kubectl
 POLL_SECONDS=20
 
-# start_ms DIR ARGS...: a tug-membersim writing kubeconfigs to DIR; sets MS_URL, MS_PID.
+# start_ms DIR ARGS...: a tug-membersim writing kubeconfigs to DIR; sets
+# MS_URL and MS_PID.
 start_ms() {
 	dir=$1
 	shift
-	mkdir -p "$dir"
-	tug-membersim --listen 127.0.0.1:0 --kubeconfig-dir "$dir" --ready-delay 300ms "$@" \
-		>"$dir/membersim.log" 2>&1 &
-	MS_PID=$!
-	test_track_pid $MS_PID
-	i=0
-	until grep -q "serving" "$dir/membersim.log"; do
-		i=$((i + 1))
-		[ $i -gt 100 ] && { cat "$dir/membersim.log"; return 1; }
-		sleep 0.05
-	done
-	MS_URL=$(sed -n 's/.*serving .* on \(http:[^ ]*\).*/\1/p' "$dir/membersim.log")
+	mkdir -p "$dir" &&
+	start_membersim "$dir/membersim.log" --kubeconfig-dir "$dir" --ready-delay 300ms "$@" &&
+	MS_URL=$MSIM_URL &&
+	MS_PID=$MSIM_PID
 }
 
 # on MEMBER ARGS...: kubectl against a member itself.
