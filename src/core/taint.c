@@ -170,6 +170,15 @@ bool tb_outage_active(size_t unhealthy, size_t total, const struct tb_failover_c
 	return (double)unhealthy > c->mass_outage_threshold * (double)total;
 }
 
+size_t tb_quorum_needed(size_t others, const struct tb_failover_config *c)
+{
+	if (c->mass_outage_threshold <= 0 || !others)
+		return 0;
+	/* fresh > (1 - threshold) * others, in whole clusters; the epsilon
+	 * keeps 0.45 * 100 at 45, not 44.999... */
+	return (size_t)((1.0 - c->mass_outage_threshold) * (double)others + 1e-9) + 1;
+}
+
 void tb_ratelimit_init(struct tb_ratelimit *rl, const struct tb_failover_config *c,
 		       int64_t now_ms)
 {

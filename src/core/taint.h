@@ -45,6 +45,12 @@ bool tb_taint_policies_apply(const struct tb_taint_policy *const *policies, size
  * when that many look dead, the control plane's own view is the likely fault). */
 bool tb_outage_active(size_t unhealthy, size_t total, const struct tb_failover_config *c);
 
+/* How many of the others clusters must have answered since an eviction
+ * became due for it to go ahead: more than the share mass-outage protection
+ * treats as healthy (so a control plane cut off from its fleet evicts
+ * nothing). 0 when the protection is off or there are no others. */
+size_t tb_quorum_needed(size_t others, const struct tb_failover_config *c);
+
 /* A token bucket for evictions, refilled by the time passed. */
 struct tb_ratelimit {
 	double tokens;

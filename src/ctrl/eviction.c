@@ -5,6 +5,7 @@
  * limit), replacing (a graceful eviction task keeps the old replicas), and
  * done once the replacements are healthy or the grace period ends. */
 #include "core/evict.h"
+#include "core/taint.h"
 #include "core/taintmgr.h"
 #include "ctrl/world.h"
 #include "lib/mem.h"
@@ -103,15 +104,13 @@ static bool quorum(const struct tb_world *w, const char *cluster, int64_t since)
 {
 	size_t i, others = 0, fresh = 0;
 
-	if (w->cfg.mass_outage_threshold <= 0)
-		return true;
 	for (i = 0; i < w->clusters.n; i++) {
 		if (!strcmp(w->clusters.v[i].obj.metadata.name, cluster))
 			continue;
 		others++;
 		fresh += w->clusters.v[i].health.last_ok_ms > since;
 	}
-	return !others || (double)fresh > (1.0 - w->cfg.mass_outage_threshold) * (double)others;
+	return fresh >= tb_quorum_needed(others, &w->cfg);
 }
 
 /* The taint manager's part for one binding. */

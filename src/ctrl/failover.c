@@ -12,6 +12,7 @@
 #include <event2/event.h>
 #include <string.h>
 
+#include "core/taint.h"
 #include "lib/log.h"
 #include "lib/mem.h"
 
@@ -108,8 +109,7 @@ static void run(struct tb_tugd *t)
 				       now - t->burst_at > w->cfg.probe_period_ms)) {
 			t->burst_at = now;
 			t->burst_ok = 0;
-			t->burst_need = (size_t)((1.0 - w->cfg.mass_outage_threshold) *
-						 (double)w->clusters.n) + 1;
+			t->burst_need = tb_quorum_needed(w->clusters.n ? w->clusters.n - 1 : 0, &w->cfg);
 			tb__members_probe_now(t);
 		}
 	}

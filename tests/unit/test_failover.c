@@ -525,8 +525,13 @@ static void test_failover__outage_and_rate(void **state)
 	assert_true(tb_outage_active(2, 3, &c));
 	assert_false(tb_outage_active(55, 100, &c));
 	assert_true(tb_outage_active(56, 100, &c));
+	/* An eviction needs more than 45 % of the others answering afresh. */
+	assert_int_equal(tb_quorum_needed(100, &c), 46);
+	assert_int_equal(tb_quorum_needed(2, &c), 1);
+	assert_int_equal(tb_quorum_needed(0, &c), 0);
 	c.mass_outage_threshold = 0;
 	assert_false(tb_outage_active(100, 100, &c));
+	assert_int_equal(tb_quorum_needed(100, &c), 0);
 
 	c.eviction_rate = 10;
 	c.eviction_burst = 5;
