@@ -2,6 +2,7 @@
 #include "core/health.h"
 
 #include <math.h>
+#include <string.h>
 
 #define MSG_READY "cluster is healthy and ready to accept workloads"
 #define MSG_NOT_READY "cluster is reachable but health endpoint responded without ok"
@@ -17,6 +18,21 @@ const char *tb_ready_name(enum tb_ready r)
 	case TB_READY_UNKNOWN: return "Unknown";
 	default: return "";
 	}
+}
+
+enum tb_ready tb_ready_parse(const char *status)
+{
+	if (!status)
+		return TB_READY_NONE;
+	return !strcmp(status, "True") ? TB_READY_TRUE :
+	       !strcmp(status, "False") ? TB_READY_FALSE : TB_READY_UNKNOWN;
+}
+
+enum tb_probe tb_probe_classify(bool answered, long status, bool timed_out)
+{
+	if (answered)
+		return status == 200 ? TB_PROBE_OK : TB_PROBE_NOT_OK;
+	return timed_out ? TB_PROBE_TIMEOUT : TB_PROBE_UNREACHABLE;
 }
 
 void tb_health_init(struct tb_health *h, int64_t joined_ms)

@@ -78,5 +78,14 @@ double tb_health_phi(const struct tb_health *h, const struct tb_failover_config 
 int64_t tb_health_probe_timeout(const struct tb_health *h, const struct tb_failover_config *c);
 
 const char *tb_ready_name(enum tb_ready r);	/* "True", "False", "Unknown", "" */
+/* A Ready condition's status as reported ("True", "False", anything else:
+ * Unknown; NULL: no condition). */
+enum tb_ready tb_ready_parse(const char *status);
+
+/* What a probe came to: answered (with an HTTP status) or not, and if not,
+ * whether its time ran out. 200 is healthy; another answer means the member
+ * is up but not ready; no answer in time is a timeout; a refused or reset
+ * connection says the member is unreachable. */
+enum tb_probe tb_probe_classify(bool answered, long status, bool timed_out);
 
 #endif

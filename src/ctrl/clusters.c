@@ -107,14 +107,12 @@ void tb_ctrl_cluster_reported(struct tb_world *w, size_t i, int64_t now_ms)
 {
 	struct tb_wcluster *c = &w->clusters.v[i];
 	const struct tb_condition *cond = NULL;
-	enum tb_ready r = TB_READY_NONE;
+	enum tb_ready r;
 
 	for (size_t k = 0; k < c->obj.status.conditions.n; k++)
 		if (!strcmp(c->obj.status.conditions.v[k].type, "Ready"))
 			cond = &c->obj.status.conditions.v[k];
-	if (cond && cond->status)
-		r = !strcmp(cond->status, "True") ? TB_READY_TRUE :
-		    !strcmp(cond->status, "False") ? TB_READY_FALSE : TB_READY_UNKNOWN;
+	r = tb_ready_parse(cond ? cond->status : NULL);
 	if (r != c->health.ready) {
 		/* What was reported before tugd started is not news. */
 		bool seen = c->health.ready != TB_READY_NONE;

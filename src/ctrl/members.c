@@ -108,13 +108,6 @@ static void arm(struct tb_member *m, int64_t at_ms)
 	evtimer_add(m->timer, &tv);
 }
 
-static enum tb_probe probe_result(const struct tb_member_resp *r)
-{
-	if (!r->rc)
-		return r->status == 200 ? TB_PROBE_OK : TB_PROBE_NOT_OK;
-	return r->timed_out ? TB_PROBE_TIMEOUT : TB_PROBE_UNREACHABLE;
-}
-
 static void status_refresh(struct tb_member *m);
 
 static void on_probe(const struct tb_member_resp *r, void *data)
@@ -122,7 +115,7 @@ static void on_probe(const struct tb_member_resp *r, void *data)
 	struct tb_member *m = data;
 	struct tb_tugd *t = m->t;
 	int64_t now = t->now_ms();
-	enum tb_probe res = probe_result(r);
+	enum tb_probe res = tb_probe_classify(!r->rc, r->status, r->timed_out);
 	struct tb_wcluster *c;
 	size_t i;
 

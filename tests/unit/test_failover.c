@@ -527,6 +527,14 @@ static void test_failover__outage_and_rate(void **state)
 	assert_true(tb_outage_active(56, 100, &c));
 	/* An eviction needs more than 45 % of the others answering afresh. */
 	assert_int_equal(tb_quorum_needed(100, &c), 46);
+	assert_int_equal(tb_probe_classify(true, 200, false), TB_PROBE_OK);
+	assert_int_equal(tb_probe_classify(true, 500, false), TB_PROBE_NOT_OK);
+	assert_int_equal(tb_probe_classify(false, 0, true), TB_PROBE_TIMEOUT);
+	assert_int_equal(tb_probe_classify(false, 0, false), TB_PROBE_UNREACHABLE);
+	assert_int_equal(tb_ready_parse("True"), TB_READY_TRUE);
+	assert_int_equal(tb_ready_parse("False"), TB_READY_FALSE);
+	assert_int_equal(tb_ready_parse("Maybe"), TB_READY_UNKNOWN);
+	assert_int_equal(tb_ready_parse(NULL), TB_READY_NONE);
 	assert_int_equal(tb_quorum_needed(2, &c), 1);
 	assert_int_equal(tb_quorum_needed(0, &c), 0);
 	c.mass_outage_threshold = 0;
