@@ -250,22 +250,21 @@ static const char *str_of(const json_t *o, const char *key)
 /* The execution controller's outcome, read from the Work's Applied
  * condition as it changes: Karmada's SyncSucceed / SyncFailed, on the Work
  * and on its binding. Only live changes count: a restart reports nothing. */
-void tb__events_on_work(struct tb_tugd *t, const struct tb_store_event *sev)
+void tb__events_on_work(struct tb_tugd *t, const struct tb_store_event *sev, const json_t *j)
 {
 	static const struct tb_rec_meaning ok_m = { "SyncSucceed", "Normal", "Apply", false };
 	static const struct tb_rec_meaning fail_m = { "SyncFailed", "Warning", "Apply", false };
-	struct tb_strbuf msg = TB_STRBUF_INIT, key = TB_STRBUF_INIT;
-	const json_t *cn, *cp, *md, *ann, *mf;
+	struct tb_strbuf msg = TB_STRBUF_INIT;
+	const json_t *cn, *cp, *md, *mf;
 	const struct tb_wbinding *b;
 	struct involved io;
-	json_t *j = NULL, *p = NULL;
-	const char *cluster, *rb;
-	char uid[128];
+	json_t *p = NULL;
+	const char *cluster, *res, *bns, *bname;
+	char uid[128], key[520];
 	bool ok;
 
 	if (!t->events || sev->type != TB_EV_MODIFIED || !sev->prev)
 		return;
-	j = json_loadb(sev->obj->json, sev->obj->len, 0, NULL);
 	p = json_loadb(sev->prev->json, sev->prev->len, 0, NULL);
 	cn = applied_cond(j);
 	cp = applied_cond(p);
@@ -289,19 +288,13 @@ void tb__events_on_work(struct tb_tugd *t, const struct tb_store_event *sev)
 	io = (struct involved){ "work.karmada.io/v1alpha1", "Work", sev->obj->ns, sev->obj->name,
 				uid, sev->obj->rv, sev->obj->ns };
 	record(t, &io, ok ? &ok_m : &fail_m, msg.buf, t->now_ms());
-	ann = json_object_get(md, "annotations");
-	rb = str_of(ann, "resourcebinding.karmada.io/name");
-	if (*rb)
-		tb_strbuf_addf(&key, "%s/%s", str_of(ann, "resourcebinding.karmada.io/namespace"),
-			       rb);
-	else
-		tb_strbuf_adds(&key, str_of(ann, "clusterresourcebinding.karmada.io/name"));
-	if (key.len && binding_involved(t, key.buf, &io, &b, uid, sizeof(uid)))
-		record(t, &io, ok ? &ok_m : &fail_m, msg.buf, t->now_ms());
+	if (tb__work_binding(j, &res, &bns, &bname)) {
+		tb__tugd_binding_key(bns, bname, key, sizeof(key));
+		if (binding_involved(t, key, &io, &b, uid, sizeof(uid)))
+			record(t, &io, ok ? &ok_m : &fail_m, msg.buf, t->now_ms());
+	}
 out:
 	tb_strbuf_release(&msg);
-	tb_strbuf_release(&key);
-	json_decref(j);
 	json_decref(p);
 }
 

@@ -30,9 +30,6 @@
 #define FIELD_MANAGER "tugboat"
 #define ANN_WORK_NAME "work.karmada.io/name"
 #define ANN_WORK_NS "work.karmada.io/namespace"
-#define ANN_RB_NAME "resourcebinding.karmada.io/name"
-#define ANN_RB_NS "resourcebinding.karmada.io/namespace"
-#define ANN_CRB_NAME "clusterresourcebinding.karmada.io/name"
 #define EXEC_MAX_INFLIGHT 8		/* per member, of applies and deletes */
 #define EXEC_BACKOFF_MS 500
 #define EXEC_BACKOFF_MAX_MS 30000
@@ -115,22 +112,6 @@ static json_t *cond(const char *type, bool ok, const char *reason, const char *m
 	return c;
 }
 
-/* The binding a Work belongs to: its store resource, namespace and name. */
-static bool binding_of(const json_t *work, const char **res, const char **ns, const char **name)
-{
-	const json_t *ann = json_object_get(json_object_get(work, "metadata"), "annotations");
-
-	*name = json_string_value(json_object_get(ann, ANN_RB_NAME));
-	*ns = json_string_value(json_object_get(ann, ANN_RB_NS));
-	*res = RES_RB;
-	if (!*name) {
-		*name = json_string_value(json_object_get(ann, ANN_CRB_NAME));
-		*ns = "";
-		*res = RES_CRB;
-	}
-	return *name && *ns;
-}
-
 /* Karmada's FullyApplied condition: every target cluster has its Work
  * applied. */
 static void fully_applied(struct tb_tugd *t, json_t *b, json_t *st, const json_t *agg)
@@ -175,7 +156,7 @@ static void set_aggregated(struct tb_tugd *t, const json_t *work, const char *cl
 	json_t *b, *st, *agg, *e;
 	size_t i;
 
-	if (!binding_of(work, &res, &ns, &name) || !(o = tb_store_get(t->store, res, ns, name)))
+	if (!tb__work_binding(work, &res, &ns, &name) || !(o = tb_store_get(t->store, res, ns, name)))
 		goto out;
 	b = json_loadb(o->json, o->len, 0, NULL);
 	st = json_object_get(b, "status");
@@ -702,13 +683,13 @@ size_t tb__exec_run(struct tb_tugd *t, size_t max)
 
 /* ---- Work events ------------------------------------------------------------------------- */
 
-void tb__exec_on_work(struct tb_tugd *t, const struct tb_store_event *ev)
+void tb__exec_on_work(struct tb_tugd *t, const struct tb_store_event *ev, const json_t *work)
 {
 	const char *ns = ev->obj->ns;
 	struct tb_xwork *x;
 	struct tb_member *m;
 	char key[600];
-	json_t *j, *md;
+	const json_t *md;
 
 	if (strncmp(ns, TB_EXEC_NS_PREFIX, strlen(TB_EXEC_NS_PREFIX)))
 		return;
@@ -732,15 +713,13 @@ void tb__exec_on_work(struct tb_tugd *t, const struct tb_store_event *ev)
 		x->cluster = tb_strdup(ns + strlen(TB_EXEC_NS_PREFIX));
 		tb_hmap_put(&t->xworks, x->key, x);
 	}
-	j = json_loadb(ev->obj->json, ev->obj->len, 0, NULL);
-	md = json_object_get(j, "metadata");
+	md = json_object_get(work, "metadata");
 	x->gen_want = json_integer_value(json_object_get(md, "generation"));
 	if (json_object_get(md, "deletionTimestamp") && !x->deleting) {
 		x->deleting = true;
 		x->attempts = 0;
 		x->next_ms = 0;
 	}
-	json_decref(j);
 	if ((x->deleting || x->gen_done != x->gen_want) && (m = member_of(t, x))) {
 		tb_queue_add(&m->todo, key);
 		pump(m);

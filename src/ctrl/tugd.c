@@ -129,15 +129,6 @@ int tb__tugd_mark_deleted(struct tb_tugd *t, const char *res, const char *ns, co
 	return rc;
 }
 
-bool tb__tugd_deleting(const struct tb_store_obj *o)
-{
-	json_t *j = json_loadb(o->json, o->len, 0, NULL);
-	bool r = json_object_get(json_object_get(j, "metadata"), "deletionTimestamp") != NULL;
-
-	json_decref(j);
-	return r;
-}
-
 static void on_event(void *data, const struct tb_store_event *ev)
 {
 	struct tb_tugd *t = data;
@@ -155,9 +146,14 @@ static void on_event(void *data, const struct tb_store_event *ev)
 	else if (!strcmp(res, RES_RB) || !strcmp(res, RES_CRB))
 		tb__mirror_on_binding(t, ev);
 	else if (!strcmp(res, RES_WORKS)) {
-		tb__works_on_event(t, ev);
-		tb__exec_on_work(t, ev);
-		tb__events_on_work(t, ev);
+		/* Parsed once for the three that read it. */
+		json_t *work = ev->type == TB_EV_DELETED ? NULL :
+			       json_loadb(ev->obj->json, ev->obj->len, 0, NULL);
+
+		tb__works_on_event(t, ev, work);
+		tb__exec_on_work(t, ev, work);
+		tb__events_on_work(t, ev, work);
+		json_decref(work);
 	} else if (!strcmp(res, "secrets") && !strcmp(ev->obj->ns, "karmada-cluster"))
 		tb__members_on_secret(t, ev);
 	else if (!strcmp(res, RES_NAMESPACES) && !strncmp(ev->obj->name, TB_EXEC_NS_PREFIX,

@@ -144,7 +144,14 @@ void tb__tugd_names_release(struct tb_names *n);
 /* Deletes as the API does: an object with finalizers is only marked (its
  * deletionTimestamp set), and goes once its finalizers' owners are done. */
 int tb__tugd_mark_deleted(struct tb_tugd *t, const char *res, const char *ns, const char *name);
-bool tb__tugd_deleting(const struct tb_store_obj *o);
+
+/* Karmada's annotations on a Work naming its binding. */
+#define TB_ANN_RB_NAME "resourcebinding.karmada.io/name"
+#define TB_ANN_RB_NS "resourcebinding.karmada.io/namespace"
+#define TB_ANN_CRB_NAME "clusterresourcebinding.karmada.io/name"
+/* The binding a Work belongs to (from those annotations): its store
+ * resource, namespace ("" for a ClusterResourceBinding) and name. */
+bool tb__work_binding(const json_t *work, const char **res, const char **ns, const char **name);
 
 /* Karmada's finalizer on Works: the execution controller's objects on the
  * member go before the Work does. */
@@ -188,7 +195,8 @@ void tb__members_on_secret(struct tb_tugd *t, const struct tb_store_event *ev);
  * members' object status collected into the Works and bindings. */
 void tb__exec_init(struct tb_tugd *t);
 void tb__exec_release(struct tb_tugd *t);
-void tb__exec_on_work(struct tb_tugd *t, const struct tb_store_event *ev);
+/* Both get the Work as parsed once (NULL for a deletion). */
+void tb__exec_on_work(struct tb_tugd *t, const struct tb_store_event *ev, const json_t *work);
 void tb__exec_member_init(struct tb_member *m);
 void tb__exec_member_release(struct tb_member *m);
 /* Records up to max listed statuses; returns how many wait. */
@@ -206,12 +214,12 @@ void tb__events_emit(struct tb_tugd *t, int64_t now_ms, const char *kind, const 
 void tb__events_flush(struct tb_tugd *t);
 void tb__events_on_event(struct tb_tugd *t, const struct tb_store_event *ev);
 /* A Work changed: its Applied condition, as SyncSucceed / SyncFailed Events. */
-void tb__events_on_work(struct tb_tugd *t, const struct tb_store_event *ev);
+void tb__events_on_work(struct tb_tugd *t, const struct tb_store_event *ev, const json_t *work);
 
 /* works.c */
 void tb__works_init(struct tb_tugd *t);
 void tb__works_release(struct tb_tugd *t);
-void tb__works_on_event(struct tb_tugd *t, const struct tb_store_event *ev);
+void tb__works_on_event(struct tb_tugd *t, const struct tb_store_event *ev, const json_t *work);
 size_t tb__works_run(struct tb_tugd *t, size_t max);
 
 #endif

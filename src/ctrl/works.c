@@ -17,9 +17,6 @@
 #include "lib/log.h"
 #include "lib/mem.h"
 
-#define ANN_RB_NAME "resourcebinding.karmada.io/name"
-#define ANN_RB_NS "resourcebinding.karmada.io/namespace"
-#define ANN_CRB_NAME "clusterresourcebinding.karmada.io/name"
 #define LABEL_MANAGED "karmada.io/managed"
 
 /* The Works of one binding: one name, in the execution namespaces of these
@@ -54,32 +51,43 @@ static void workset_drop(struct tb_tugd *t, const char *key, const char *cluster
 		workset_free(tb_hmap_del(&t->works, key));
 }
 
-/* The binding a Work belongs to, from its annotations. */
-static bool work_binding_key(const struct tb_store_obj *o, char *key, size_t n)
+bool tb__work_binding(const json_t *work, const char **res, const char **ns, const char **name)
 {
-	json_t *j = json_loadb(o->json, o->len, 0, NULL);
-	json_t *ann = json_object_get(json_object_get(j, "metadata"), "annotations");
-	const char *name = json_string_value(json_object_get(ann, ANN_RB_NAME));
-	const char *ns = json_string_value(json_object_get(ann, ANN_RB_NS));
+	const json_t *ann = json_object_get(json_object_get(work, "metadata"), "annotations");
 
-	if (!name) {
-		name = json_string_value(json_object_get(ann, ANN_CRB_NAME));
-		ns = NULL;
+	*name = json_string_value(json_object_get(ann, TB_ANN_RB_NAME));
+	*ns = json_string_value(json_object_get(ann, TB_ANN_RB_NS));
+	*res = RES_RB;
+	if (!*name) {
+		*name = json_string_value(json_object_get(ann, TB_ANN_CRB_NAME));
+		*ns = "";
+		*res = RES_CRB;
 	}
-	if (name)
-		tb__tugd_binding_key(ns, name, key, n);
-	json_decref(j);
-	return name != NULL;
+	return *name && *ns;
 }
 
-void tb__works_on_event(struct tb_tugd *t, const struct tb_store_event *ev)
+/* The key of a Work's binding, from the Work or (deleted) its stored text. */
+static bool work_binding_key(const struct tb_store_obj *o, const json_t *work, char *key,
+			     size_t n)
+{
+	json_t *j = work ? NULL : json_loadb(o->json, o->len, 0, NULL);
+	const char *res, *ns, *name;
+	bool ok = tb__work_binding(work ? work : j, &res, &ns, &name);
+
+	if (ok)
+		tb__tugd_binding_key(ns, name, key, n);
+	json_decref(j);
+	return ok;
+}
+
+void tb__works_on_event(struct tb_tugd *t, const struct tb_store_event *ev, const json_t *work)
 {
 	const char *cluster = ev->obj->ns + strlen(TB_EXEC_NS_PREFIX);
 	struct tb_workset *ws;
 	char key[520];
 
 	if (strncmp(ev->obj->ns, TB_EXEC_NS_PREFIX, strlen(TB_EXEC_NS_PREFIX)) ||
-	    !work_binding_key(ev->obj, key, sizeof(key)))
+	    !work_binding_key(ev->obj, work, key, sizeof(key)))
 		return;
 	if (ev->type == TB_EV_DELETED) {
 		workset_drop(t, key, cluster);
@@ -87,7 +95,7 @@ void tb__works_on_event(struct tb_tugd *t, const struct tb_store_event *ev)
 		tb_queue_add(&t->dirty_bindings, key);
 		return;
 	}
-	if (tb__tugd_deleting(ev->obj)) {
+	if (json_object_get(json_object_get(work, "metadata"), "deletionTimestamp")) {
 		workset_drop(t, key, cluster);
 		return;
 	}
@@ -135,10 +143,10 @@ static json_t *work_for(const struct tb_wbinding *wb, const json_t *manifest,
 	snprintf(ns, sizeof(ns), TB_EXEC_NS_PREFIX "%s", cluster);
 	ann = json_object();
 	if (wb->namespaced) {
-		json_object_set_new(ann, ANN_RB_NAME, json_string(b->metadata.name));
-		json_object_set_new(ann, ANN_RB_NS, json_string(b->metadata.namespace_));
+		json_object_set_new(ann, TB_ANN_RB_NAME, json_string(b->metadata.name));
+		json_object_set_new(ann, TB_ANN_RB_NS, json_string(b->metadata.namespace_));
 	} else {
-		json_object_set_new(ann, ANN_CRB_NAME, json_string(b->metadata.name));
+		json_object_set_new(ann, TB_ANN_CRB_NAME, json_string(b->metadata.name));
 	}
 	w = json_pack("{s:s, s:s, s:{s:s, s:s, s:{s:s}, s:o}, s:{s:{s:[o]}}}",
 		      "apiVersion", "work.karmada.io/v1alpha1", "kind", "Work",

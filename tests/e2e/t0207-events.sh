@@ -19,6 +19,12 @@ reasons() {
 	kubectl get events -A --field-selector "$1" -o jsonpath='{range .items[*]}{.reason} {end}'
 }
 has_reason() { reasons "$1" | grep -qw "$2"; }
+# counts_are SELECTOR WANT, events_are SELECTOR N: for poll, which runs them
+# again each time (a $(...) argument would be computed once).
+counts_are() { test "$(counts "$1")" = "$2"; }
+events_are() {
+	test "$(kubectl get events -A --field-selector "$1" --no-headers | wc -l)" -eq "$2"
+}
 # count_of SELECTOR: the counts of the Events it picks.
 counts() {
 	kubectl get events -A --field-selector "$1" -o jsonpath='{range .items[*]}{.count} {end}'
@@ -116,7 +122,7 @@ test_expect_success 'a repeated event is counted, not duplicated' '
 	report member1 True &&
 	poll has_taints member1 "" &&
 	report member1 False &&
-	poll test "$(counts involvedObject.name=member1,reason=ClusterNotReady)" = "2 " &&
+	poll counts_are involvedObject.name=member1,reason=ClusterNotReady "2 " &&
 	kubectl describe cluster member1 >out &&
 	grep "ClusterNotReady.*(x2 over" out
 '
@@ -127,7 +133,7 @@ test_expect_success 'mass-outage protection is an Event on every cluster' '
 	kubectl describe cluster member3 >out &&
 	grep "Warning *MassOutageProtection.*engaged" out &&
 	report member1 True && report member2 True && report member3 True &&
-	poll test "$(kubectl get events -A --field-selector reason=MassOutageProtection,type=Normal --no-headers | wc -l)" -eq 3
+	poll events_are reason=MassOutageProtection,type=Normal 3
 '
 
 test_expect_success 'Events survive a restart; a repeat after it counts into the stored one' '
@@ -140,7 +146,7 @@ test_expect_success 'Events survive a restart; a repeat after it counts into the
 	test ! -s lost &&
 	poll has_taints member1 "" &&
 	report member1 False &&
-	poll test "$(counts involvedObject.name=member1,reason=ClusterNotReady)" = "3 "
+	poll counts_are involvedObject.name=member1,reason=ClusterNotReady "3 "
 '
 
 test_expect_success 'Events are an API kind: create, get, watch, delete, validation' '
