@@ -389,10 +389,13 @@ void tb__members_sync(struct tb_tugd *t)
 	{
 		struct tb_names fin = TB_NAMES_INIT;
 
-		for (i = 0; i < w->clusters.n; i++)
-			if (probed(&w->clusters.v[i]) &&
-			    !w->clusters.v[i].obj.metadata.deletion_timestamp)
-				tb_strvec_push(&fin.v, w->clusters.v[i].obj.metadata.name);
+		for (i = 0; i < w->clusters.n; i++) {
+			const struct tb_meta *md = &w->clusters.v[i].obj.metadata;
+
+			if (probed(&w->clusters.v[i]) && !md->deletion_timestamp &&
+			    !tb_strvec_has(&md->finalizers, TB_CLUSTER_FINALIZER))
+				tb_strvec_push(&fin.v, md->name);
+		}
 		for (i = 0; i < fin.v.n; i++)
 			ensure_finalizer(t, fin.v.v[i]);
 		tb__tugd_names_release(&fin);

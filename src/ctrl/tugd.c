@@ -140,8 +140,10 @@ static void on_event(void *data, const struct tb_store_event *ev)
 		return;
 	}
 	if (!strcmp(res, RES_CLUSTERS)) {
+		/* Our own write of a cluster's status changes no member. */
+		if (!t->writing)
+			t->members_dirty = true;
 		tb__mirror_on_cluster(t, ev);
-		t->members_dirty = true;
 	}
 	else if (!strcmp(res, RES_RB) || !strcmp(res, RES_CRB))
 		tb__mirror_on_binding(t, ev);
