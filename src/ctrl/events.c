@@ -86,25 +86,23 @@ static bool cluster_involved(struct tb_tugd *t, const char *name, struct involve
 /* The binding of key ("ns/name", or "name" for a ClusterResourceBinding);
  * *ret_b is its world entry when there is one. */
 static bool binding_involved(struct tb_tugd *t, const char *key, struct involved *io,
-			     const struct tb_wbinding **ret_b, char *uidbuf, size_t n)
+			     struct tb_wbinding **ret_b, char *uidbuf, size_t n)
 {
-	const struct tb_wbinding *b = NULL;
+	struct tb_wbinding *b = NULL;
 	const struct tb_store_obj *o;
 	const char *res, *name;
 	char ns[254];
-	size_t i;
 
 	tb__tugd_binding_split(key, &res, ns, sizeof(ns), &name);
 	o = tb_store_get(t->store, res, ns, name);
 	if (!o)
 		return false;
-	i = (size_t)(uintptr_t)tb_hmap_get(&t->bindex, key);
-	if (i && i <= t->world.bindings.n)
-		b = &t->world.bindings.v[i - 1];
+	b = tb_world_binding(&t->world, key);
 	*io = (struct involved){ "work.karmada.io/v1alpha2",
 				 ns[0] ? "ResourceBinding" : "ClusterResourceBinding", o->ns,
 				 o->name, NULL, o->rv, ns[0] ? o->ns : "default" };
-	io->uid = b && b->obj.metadata.uid ? b->obj.metadata.uid : stored_uid(o, uidbuf, n);
+	io->uid = b && b->obj && b->obj->metadata.uid ? b->obj->metadata.uid :
+							stored_uid(o, uidbuf, n);
 	*ret_b = b;
 	return true;
 }
@@ -173,15 +171,19 @@ static void record(struct tb_tugd *t, const struct involved *io, const struct tb
 	e->data = obj;
 }
 
-static void on_template_too(struct tb_tugd *t, const struct tb_wbinding *b,
+static void on_template_too(struct tb_tugd *t, struct tb_wbinding *b,
 			    const struct tb_rec_meaning *m, const char *message, int64_t now_ms)
 {
-	const struct tb_object_ref *r = &b->obj.spec.resource;
+	const struct tb_binding *obj = tb_world_obj(&t->world, b);
+	const struct tb_object_ref *r;
 	const struct tb_kind *k;
 	const struct tb_store_obj *o;
 	struct involved io;
 	char res[128];
 
+	if (!obj)
+		return;
+	r = &obj->spec.resource;
 	if (!r->api_version || !r->kind || !r->name)
 		return;
 	k = tb_kind_find(r->api_version, r->kind);
@@ -201,7 +203,7 @@ void tb__events_emit(struct tb_tugd *t, int64_t now_ms, const char *kind, const 
 {
 	struct tb_rec_meaning m = tb_recorder_meaning(kind, message);
 	struct tb_strbuf msg = TB_STRBUF_INIT;
-	const struct tb_wbinding *b;
+	struct tb_wbinding *b;
 	struct involved io;
 	char uid[128];
 
@@ -256,7 +258,7 @@ void tb__events_on_work(struct tb_tugd *t, const struct tb_store_event *sev, con
 	static const struct tb_rec_meaning fail_m = { "SyncFailed", "Warning", "Apply", false };
 	struct tb_strbuf msg = TB_STRBUF_INIT;
 	const json_t *cn, *cp, *md, *mf;
-	const struct tb_wbinding *b;
+	struct tb_wbinding *b;
 	struct involved io;
 	json_t *p = NULL;
 	const char *cluster, *res, *bns, *bname;

@@ -42,15 +42,11 @@ static void drop_pending(struct tb_wbinding *b, const char *cluster)
 
 static const char *purge_mode(const struct tb_wbinding *b)
 {
-	const struct tb_failover *f = b->obj.spec.failover;
-
-	if (f && f->cluster && f->cluster->purge_mode)
-		return f->cluster->purge_mode;
-	return "Graciously";
+	return b->purge_mode ? b->purge_mode : "Graciously";
 }
 
 /* Would the scheduler find a place for the replicas if cluster were evicted? */
-static bool has_room(struct tb_world *w, const struct tb_wbinding *b, const char *cluster,
+static bool has_room(struct tb_world *w, const struct tb_binding *b, const char *cluster,
 		     char **why)
 {
 	struct tb_evict_opts o = { .purge_mode = "Graciously", .producer = TB_PRODUCER_TAINT_MANAGER,
@@ -59,7 +55,7 @@ static bool has_room(struct tb_world *w, const struct tb_wbinding *b, const char
 	struct tb_binding copy;
 	bool ok;
 
-	tb_schema_copy(&tb_binding_schema, &copy, &b->obj);
+	tb_schema_copy(&tb_binding_schema, &copy, b);
 	tb_evict_cluster(&copy.spec, cluster, &o);
 	ok = tb_sched_schedule(tb_world_snapshot(w), &copy.spec, &copy.status, 0, &r) == 0;
 	if (!ok && why)
@@ -113,20 +109,22 @@ static bool quorum(const struct tb_world *w, const char *cluster, int64_t since)
 	return fresh >= tb_quorum_needed(others, &w->cfg);
 }
 
-/* The taint manager's part for one binding. */
+/* The taint manager's part for one binding. Its typed copy is needed only
+ * to act: most passes find nothing to do and leave a parked binding parked. */
 static int64_t taint_evictions(struct tb_world *w, struct tb_wbinding *b, int64_t now)
 {
-	const struct tb_placement *pl = b->obj.spec.placement;
+	const struct tb_placement *pl = b->placement;
 	struct tb_evict_opts o = { .producer = TB_PRODUCER_TAINT_MANAGER,
 				   .reason = TB_REASON_TAINT_UNTOLERATED };
 	int64_t next = 0, at = 0, replicas;
+	struct tb_binding *obj;
 	struct tb_wpending *p;
 	struct tb_wcluster *c;
 	char name[300], *why;
 	size_t i = 0;
 
-	while (i < b->obj.spec.clusters.n) {
-		const char *cn = b->obj.spec.clusters.v[i].name;
+	while (i < tb_wb_ntargets(b)) {
+		const char *cn = tb_wb_target(b, i, &replicas);
 		enum tb_evict_decision d;
 
 		c = tb_world_cluster(w, cn);
@@ -137,7 +135,8 @@ static int64_t taint_evictions(struct tb_world *w, struct tb_wbinding *b, int64_
 		d = tb_taintmgr_decide(c->obj.spec.taints.v, c->obj.spec.taints.n,
 				       pl->cluster_tolerations.v, pl->cluster_tolerations.n, now, &at);
 		if (d == TB_EVICT_NEVER) {
-			drop_pending(b, cn);
+			if (b->pending.n)
+				drop_pending(b, cn);
 			i++;
 			continue;
 		}
@@ -165,8 +164,12 @@ static int64_t taint_evictions(struct tb_world *w, struct tb_wbinding *b, int64_
 			i++;
 			continue;
 		}
+		if (!(obj = tb_world_obj(w, b))) {
+			i++;
+			continue;
+		}
 		if (w->cfg.capacity_aware_eviction && !tb_purge_immediately(o.purge_mode) &&
-		    !has_room(w, b, cn, &why)) {
+		    !has_room(w, obj, cn, &why)) {
 			hold(w, b, p, HELD_ROOM, why, now);
 			tb_free(why);
 			next = min_delay(next, w->cfg.eviction_retry_ms);
@@ -179,15 +182,14 @@ static int64_t taint_evictions(struct tb_world *w, struct tb_wbinding *b, int64_
 			i++;
 			continue;
 		}
-		replicas = b->obj.spec.clusters.v[i].replicas;
 		tb_world_emit(w, now, TB_EV_EVICT, tb_world_binding_name(b, name, sizeof(name)),
 			      "evicted from %s (%s, %s, %lld replicas, %lld ms after the toleration "
 			      "ended)", cn, TB_REASON_TAINT_UNTOLERATED, o.purge_mode,
 			      (long long)replicas, (long long)(now - p->at_ms));
 		drop_pending(b, cn);
-		tb_evict_cluster(&b->obj.spec, cn, &o);	/* removes clusters.v[i] */
 		tb_world_evicted(b, cn, now);
-		b->obj.metadata.generation++;
+		tb_evict_cluster(&obj->spec, cn, &o);	/* removes clusters.v[i] */
+		obj->metadata.generation++;
 		tb_world_need_schedule(w, b, true);
 		tb_world_changed(w, b, true);
 	}
@@ -214,9 +216,9 @@ int64_t tb_ctrl_evict(struct tb_world *w, int64_t now_ms)
 		struct tb_wbinding *b = &w->bindings.v[i];
 
 		next = min_delay(next, taint_evictions(w, b, now_ms));
-		if (!b->obj.spec.graceful_eviction_tasks.n)
-			continue;
-		d = tb_evict_assess(&b->obj, now_ms, w->cfg.graceful_eviction_timeout_ms, &removed,
+		if (!b->obj || !b->obj->spec.graceful_eviction_tasks.n)
+			continue;	/* a parked binding has no task */
+		d = tb_evict_assess(b->obj, now_ms, w->cfg.graceful_eviction_timeout_ms, &removed,
 				    trusted, w);
 		next = min_delay(next, d);
 		if (removed.n)

@@ -510,9 +510,8 @@ void tb__members_reap(struct tb_tugd *t)
 			tb_info("cluster %s is being deleted: its workloads move elsewhere and "
 				"its objects are removed from it", name);
 			for (size_t k = 0; k < w->bindings.n; k++)
-				for (size_t j = 0; j < w->bindings.v[k].obj.spec.clusters.n; j++)
-					if (!strcmp(w->bindings.v[k].obj.spec.clusters.v[j].name, name))
-						tb_world_need_schedule(w, &w->bindings.v[k], true);
+				if (tb_wb_targets(&w->bindings.v[k], name))
+					tb_world_need_schedule(w, &w->bindings.v[k], true);
 		}
 		snprintf(ns, sizeof(ns), TB_EXEC_NS_PREFIX "%s", name);
 		if (!m || m->last_probe != TB_PROBE_OK) {

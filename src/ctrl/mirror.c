@@ -26,14 +26,6 @@ struct shared_placement {
 	char *key;		/* its canonical JSON, the key in t->placements */
 };
 
-static bool targets(const struct tb_binding *b, const char *cluster)
-{
-	for (size_t i = 0; i < b->spec.clusters.n; i++)
-		if (!strcmp(b->spec.clusters.v[i].name, cluster))
-			return true;
-	return false;
-}
-
 static int decode_json(const struct tb_schema *s, const struct tb_store_obj *o, json_t *j,
 		       void *out)
 {
@@ -77,7 +69,7 @@ void tb__mirror_on_cluster(struct tb_tugd *t, const struct tb_store_event *ev)
 		tb_world_remove_cluster(w, (size_t)(wc - w->clusters.v));
 		/* What ran there must go elsewhere. */
 		for (i = 0; i < w->bindings.n; i++)
-			if (targets(&w->bindings.v[i].obj, ev->obj->name))
+			if (tb_wb_targets(&w->bindings.v[i], ev->obj->name))
 				tb_world_need_schedule(w, &w->bindings.v[i], true);
 		return;
 	}
@@ -177,7 +169,9 @@ static void placement_put(struct tb_tugd *t, struct tb_wbinding *wb)
 {
 	struct shared_placement *sp = wb->shared_placement;
 
-	wb->obj.spec.placement = NULL;	/* not the binding's to free */
+	if (wb->obj)
+		wb->obj->spec.placement = NULL;	/* not the binding's to free */
+	wb->placement = NULL;
 	wb->shared_placement = NULL;
 	if (sp && !--sp->refs) {
 		tb_hmap_del(&t->placements, sp->key);
@@ -187,26 +181,38 @@ static void placement_put(struct tb_tugd *t, struct tb_wbinding *wb)
 	}
 }
 
-/* The lean copy of a binding: decoded without what strip() drops, with the
- * shared placement. */
-static int lean_decode(struct tb_tugd *t, const struct tb_store_obj *o, struct tb_binding *b,
-		       struct shared_placement **ret_sp)
+/* The lean copy of a binding (allocated in *ret), without its placement. */
+static int lean_decode(const struct tb_store_obj *o, json_t *j, struct tb_binding **ret)
+{
+	struct tb_binding *b = tb_malloc(sizeof(*b));
+
+	strip(j);
+	json_object_del(json_object_get(j, "spec"), "placement");
+	if (decode_json(&tb_binding_schema, o, j, b)) {
+		tb_free(b);
+		return -TB_EINVAL;
+	}
+	*ret = b;
+	return 0;
+}
+
+/* A new version of a binding: the lean copy, with the shared placement. */
+static int decode_version(struct tb_tugd *t, const struct tb_store_obj *o, struct tb_binding **ret,
+			  struct shared_placement **ret_sp)
 {
 	json_t *j = json_loadb(o->json, o->len, 0, NULL);
 	json_t *pj = json_incref(json_object_get(json_object_get(j, "spec"), "placement"));
 	int rc;
 
 	*ret_sp = NULL;
-	strip(j);
-	json_object_del(json_object_get(j, "spec"), "placement");
-	rc = decode_json(&tb_binding_schema, o, j, b);
+	rc = lean_decode(o, j, ret);
 	if (!rc && pj) {
 		*ret_sp = placement_get(t, o, pj);
 		if (!*ret_sp) {
-			tb_schema_release(&tb_binding_schema, b);
+			tb_schema_free(&tb_binding_schema, *ret);
 			rc = -TB_EINVAL;
 		} else {
-			b->spec.placement = (*ret_sp)->p;
+			(*ret)->spec.placement = (*ret_sp)->p;
 		}
 	}
 	json_decref(pj);
@@ -214,23 +220,44 @@ static int lean_decode(struct tb_tugd *t, const struct tb_store_obj *o, struct t
 	return rc;
 }
 
+/* The world's loader: a parked binding's copy, from the stored version
+ * (which is the world's: only an unchanged binding is parked). */
+static int load(void *ctx, const struct tb_wbinding *wb, struct tb_binding **ret)
+{
+	struct tb_tugd *t = ctx;
+	const struct tb_store_obj *o;
+	const char *res, *name;
+	struct shared_placement *sp = wb->shared_placement;
+	char ns[256];
+	json_t *j;
+	int rc;
+
+	tb__tugd_binding_split(wb->key, &res, ns, sizeof(ns), &name);
+	o = tb_store_get(t->store, res, ns, name);
+	if (!o) {
+		tb_warn("controller: binding %s is not in the store", wb->key);
+		return -TB_ENOENT;
+	}
+	j = json_loadb(o->json, o->len, 0, NULL);
+	rc = lean_decode(o, j, ret);
+	json_decref(j);
+	if (!rc)
+		(*ret)->spec.placement = sp ? sp->p : NULL;
+	return rc;
+}
+
+void tb__mirror_init(struct tb_tugd *t)
+{
+	t->world.load = load;
+	t->world.load_ctx = t;
+}
+
 /* ---- binding events ------------------------------------------------------------------------ */
 
-static void remove_binding(struct tb_tugd *t, const char *key, size_t i)
+static void remove_binding(struct tb_tugd *t, struct tb_wbinding *wb)
 {
-	struct tb_world *w = &t->world;
-	struct tb_wbinding *wb;
-	char moved[520];
-
-	tb_hmap_del(&t->bindex, key);
-	placement_put(t, &w->bindings.v[i]);
-	tb_world_remove_binding(w, i);
-	if (i < w->bindings.n) {	/* the last one moved into the hole */
-		wb = &w->bindings.v[i];
-		tb__tugd_binding_key(wb->obj.metadata.namespace_, wb->obj.metadata.name, moved,
-				     sizeof(moved));
-		tb_hmap_put(&t->bindex, moved, (void *)(uintptr_t)(i + 1));
-	}
+	placement_put(t, wb);
+	tb_world_remove_binding(&t->world, (size_t)(wb - t->world.bindings.v));
 }
 
 /* The fields the controllers own (what write_one writes), from *from into
@@ -265,50 +292,49 @@ void tb__mirror_on_binding(struct tb_tugd *t, const struct tb_store_event *ev)
 	struct tb_world *w = &t->world;
 	bool pending = false, again = false;
 	struct tb_wbinding *wb;
-	struct tb_binding b;
+	struct tb_binding *b;
 	struct shared_placement *sp;
 	char key[520];
-	size_t i;
 
 	tb__tugd_binding_key(ev->obj->ns, ev->obj->name, key, sizeof(key));
 	tb_queue_add(&t->dirty_bindings, key);
-	i = (size_t)(uintptr_t)tb_hmap_get(&t->bindex, key);
+	wb = tb_world_binding(w, key);
 	if (ev->type == TB_EV_DELETED) {
-		if (i)
-			remove_binding(t, key, i - 1);
+		if (wb)
+			remove_binding(t, wb);
 		return;
 	}
-	if (t->writing && i) {
-		w->bindings.v[i - 1].rv = ev->rv;	/* our own write-back */
+	if (t->writing && wb) {
+		wb->rv = ev->rv;	/* our own write-back */
 		return;
 	}
-	if (lean_decode(t, ev->obj, &b, &sp))
+	if (decode_version(t, ev->obj, &b, &sp))
 		return;
-	if (!i) {
-		i = tb_world_add_binding(w, &b, ev->obj->ns[0] != '\0', NULL, NULL) + 1;
-		tb_hmap_put(&t->bindex, key, (void *)(uintptr_t)i);
+	if (!wb) {
+		size_t i = tb_world_add_binding(w, b, ev->obj->ns[0] != '\0', NULL, NULL);
+
+		wb = &w->bindings.v[i];	/* (the call may move the vector) */
 	} else {
-		wb = &w->bindings.v[i - 1];
 		/* Someone else wrote the binding (a status from a member) while
 		 * the controllers' own change of it waits to be written: theirs
-		 * stays, and both go out with the write-back. */
+		 * stays, and both go out with the write-back. (A changed
+		 * binding is never parked.) */
 		pending = wb->changed;
 		again = wb->need_schedule;
-		if (pending)
-			keep_owned(&b, &wb->obj);
+		if (pending && wb->obj)
+			keep_owned(b, wb->obj);
 		placement_put(t, wb);
-		tb_schema_release(&tb_binding_schema, &wb->obj);
-		wb->obj = b;
+		tb_world_set_obj(w, wb, b);
 	}
-	wb = &w->bindings.v[i - 1];
 	wb->shared_placement = sp;
 	wb->rv = ev->rv;
 	tb_world_changed(w, wb, pending);
 	/* Karmada's rule: a binding is (re)scheduled when its generation moved
 	 * past the one the scheduler last observed. */
-	tb_world_need_schedule(w, wb, again || (wb->obj.spec.placement &&
-					       wb->obj.status.scheduler_observed_generation !=
-						       wb->obj.metadata.generation));
+	tb_world_need_schedule(w, wb, again || (b->spec.placement &&
+					       b->status.scheduler_observed_generation !=
+						       b->metadata.generation));
+	tb_world_park_one(w, wb);
 }
 
 /* ---- write-back ------------------------------------------------------------------------------- */
@@ -330,16 +356,16 @@ static void write_one(struct tb_tugd *t, struct tb_wbinding *wb)
 					       "ResourceBinding" : "ClusterResourceBinding");
 	const char *res = wb->namespaced ? RES_RB : RES_CRB;
 	const struct tb_store_obj *o = tb_store_get(t->store, res,
-						    wb->obj.metadata.namespace_ ?
-						    wb->obj.metadata.namespace_ : "",
-						    wb->obj.metadata.name);
+						    wb->obj->metadata.namespace_ ?
+						    wb->obj->metadata.namespace_ : "",
+						    wb->obj->metadata.name);
 	json_t *cur, *enc, *spec, *status;
 	uint64_t rv = 0;
 
 	if (!o)
 		return;
 	cur = json_loadb(o->json, o->len, 0, NULL);
-	enc = tb_schema_encode(&tb_binding_schema, &wb->obj);
+	enc = tb_schema_encode(&tb_binding_schema, wb->obj);
 	spec = json_object_get(cur, "spec");
 	set_or_del(spec, "clusters", json_object_get(enc, "spec"));
 	set_or_del(spec, "gracefulEvictionTasks", json_object_get(enc, "spec"));
@@ -382,7 +408,8 @@ void tb__mirror_write_back(struct tb_tugd *t)
 				continue;
 			}
 			tb_world_changed(w, wb, false);
-			write_one(t, wb);
+			if (wb->obj)	/* a changed binding is never parked */
+				write_one(t, wb);
 		}
 		tb_free(idx);
 	}
@@ -396,6 +423,5 @@ void tb__mirror_release(struct tb_tugd *t)
 	for (size_t i = 0; i < t->world.bindings.n; i++)
 		placement_put(t, &t->world.bindings.v[i]);
 	tb_hmap_release(&t->placements);
-	tb_hmap_release(&t->bindex);
 	tb_world_release(&t->world);
 }

@@ -86,7 +86,7 @@ static bool fresh_schedule(struct tb_world *w, const struct tb_wbinding *b, int6
 	struct tb_binding copy;
 	bool ok;
 
-	tb_schema_copy(&tb_binding_schema, &copy, &b->obj);
+	tb_schema_copy(&tb_binding_schema, &copy, b->obj);
 	copy.spec.reschedule_triggered_at = now_ms;
 	copy.status.last_scheduled_time = now_ms - 1;
 	ok = tb_sched_schedule(tb_world_snapshot(w), &copy.spec, &copy.status, 0, r) == 0;
@@ -130,9 +130,9 @@ static void set_target(struct tb_binding_spec *spec, const char *cluster, int64_
 /* The controllers' own edit of spec.clusters: no reschedule for it. */
 static void clusters_edited(struct tb_world *w, struct tb_wbinding *b, int64_t now_ms)
 {
-	b->obj.metadata.generation++;
-	b->obj.status.scheduler_observed_generation = b->obj.metadata.generation;
-	b->obj.status.last_scheduled_time = now_ms;
+	b->obj->metadata.generation++;
+	b->obj->status.scheduler_observed_generation = b->obj->metadata.generation;
+	b->obj->status.last_scheduled_time = now_ms;
 	tb_world_changed(w, b, true);
 }
 
@@ -172,14 +172,14 @@ static int64_t surge(struct tb_world *w, struct tb_wbinding *b, const char *name
 			      b->moving_back, r.error ? r.error : "nothing can be scheduled");
 		goto done;
 	}
-	if (raise_to(&b->obj.spec, &r, &sb)) {
+	if (raise_to(&b->obj->spec, &r, &sb)) {
 		tb_world_emit(w, now_ms, TB_EV_MOVEBACK, name, "starting more before taking any "
 			      "away: %s", sb.buf);
 		clusters_edited(w, b, now_ms);
 		goto out;
 	}
 	for (size_t i = 0; i < r.clusters.n; i++) {
-		int64_t ready = ready_on(w, &b->obj, r.clusters.v[i].name);
+		int64_t ready = ready_on(w, b->obj, r.clusters.v[i].name);
 
 		if (ready < r.clusters.v[i].replicas)
 			short_of += r.clusters.v[i].replicas - ready;
@@ -190,11 +190,11 @@ static int64_t surge(struct tb_world *w, struct tb_wbinding *b, const char *name
 	for (size_t i = 0; i < r.clusters.n; i++)
 		tb_strbuf_addf(&sb, "%s%s=%lld", i ? " " : "", r.clusters.v[i].name,
 			       (long long)r.clusters.v[i].replicas);
-	for (size_t i = 0; i < b->obj.spec.clusters.n; i++)
-		tb_free(b->obj.spec.clusters.v[i].name);
-	b->obj.spec.clusters.n = 0;
+	for (size_t i = 0; i < b->obj->spec.clusters.n; i++)
+		tb_free(b->obj->spec.clusters.v[i].name);
+	b->obj->spec.clusters.n = 0;
 	for (size_t i = 0; i < r.clusters.n; i++)
-		set_target(&b->obj.spec, r.clusters.v[i].name, r.clusters.v[i].replicas);
+		set_target(&b->obj->spec, r.clusters.v[i].name, r.clusters.v[i].replicas);
 	clusters_edited(w, b, now_ms);
 	tb_world_emit(w, now_ms, TB_EV_MOVEBACK, name, "%s: rebalanced to %s",
 		      short_of ? "graceful eviction timeout" : "every replica ready", sb.buf);
@@ -221,6 +221,8 @@ int64_t tb_ctrl_move_back(struct tb_world *w, int64_t now_ms)
 
 		if (!b->move_back_after_ms || (!b->moving_back && !b->evicted_from.n))
 			continue;
+		if (!tb_world_obj(w, b))	/* never parked while moving back */
+			continue;
 		tb_world_binding_name(b, name, sizeof(name));
 		if (b->moving_back) {
 			d = surge(w, b, name, now_ms);
@@ -232,7 +234,7 @@ int64_t tb_ctrl_move_back(struct tb_world *w, int64_t now_ms)
 			const char *cn = b->evicted_from.v[k].cluster;
 			const struct tb_wcluster *c = tb_world_cluster(w, cn);
 
-			target_of(&b->obj.spec, cn, &found);
+			target_of(&b->obj->spec, cn, &found);
 			if (!c || found) {	/* gone, or back already */
 				forget(b, k);
 				continue;
@@ -257,7 +259,7 @@ int64_t tb_ctrl_move_back(struct tb_world *w, int64_t now_ms)
 			}
 			/* Start everything the fresh answer adds, taking nothing away yet. */
 			tb_strbuf_reset(&sb);
-			raise_to(&b->obj.spec, &r, &sb);
+			raise_to(&b->obj->spec, &r, &sb);
 			tb_sched_result_release(&r);
 			b->moving_back = tb_strdup(cn);
 			b->moving_since = now_ms;

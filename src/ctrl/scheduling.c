@@ -41,18 +41,19 @@ static void schedule_one(struct tb_world *w, struct tb_wbinding *b,
 			 const struct tb_sched_snapshot *snap, struct tb_strbuf *sb, int64_t now_ms)
 {
 	struct tb_sched_result r;
+	struct tb_binding *obj;
 	char name[300];
 	size_t k;
 
 	if (!b->need_schedule)
 		return;
 	tb_world_need_schedule(w, b, false);
-	if (!b->obj.spec.placement)
+	if (!b->placement || !(obj = tb_world_obj(w, b)))
 		return;
 	tb_world_binding_name(b, name, sizeof(name));
-	if (tb_sched_schedule(snap, &b->obj.spec, &b->obj.status, 0, &r) < 0) {
+	if (tb_sched_schedule(snap, &obj->spec, &obj->status, 0, &r) < 0) {
 		/* Karmada's Scheduled condition: NoClusterFit when nothing fits. */
-		if (tb_condition_set(&b->obj.status.conditions, "Scheduled", "False",
+		if (tb_condition_set(&obj->status.conditions, "Scheduled", "False",
 				     "NoClusterFit", r.error, now_ms))
 			tb_world_changed(w, b, true);
 		if (!b->unschedulable || strcmp(b->unschedulable, r.error)) {
@@ -68,25 +69,25 @@ static void schedule_one(struct tb_world *w, struct tb_wbinding *b,
 	/* Nothing to record when the answer is what the binding already says
 	 * for its current generation (a restart, a cluster update that moves
 	 * nothing). */
-	if (same_clusters(&b->obj.spec, &r) &&
-	    b->obj.status.scheduler_observed_generation == b->obj.metadata.generation &&
-	    !tb_condition_set(&b->obj.status.conditions, "Scheduled", "True", "Success",
+	if (same_clusters(&obj->spec, &r) &&
+	    obj->status.scheduler_observed_generation == obj->metadata.generation &&
+	    !tb_condition_set(&obj->status.conditions, "Scheduled", "True", "Success",
 			      "Binding has been scheduled successfully.", now_ms)) {
 		tb_sched_result_release(&r);
 		return;
 	}
-	if (!same_clusters(&b->obj.spec, &r)) {
+	if (!same_clusters(&obj->spec, &r)) {
 		tb_strbuf_reset(sb);
 		for (k = 0; k < r.clusters.n; k++)
 			tb_strbuf_addf(sb, "%s%s=%lld", k ? " " : "", r.clusters.v[k].name,
 				       (long long)r.clusters.v[k].replicas);
-		take_result(&b->obj.spec, &r);
-		b->obj.metadata.generation++;
+		take_result(&obj->spec, &r);
+		obj->metadata.generation++;
 		tb_world_emit(w, now_ms, TB_EV_SCHEDULE, name, "%s", sb->len ? sb->buf : "(none)");
 	}
-	b->obj.status.scheduler_observed_generation = b->obj.metadata.generation;
-	b->obj.status.last_scheduled_time = now_ms;
-	tb_condition_set(&b->obj.status.conditions, "Scheduled", "True", "Success",
+	obj->status.scheduler_observed_generation = obj->metadata.generation;
+	obj->status.last_scheduled_time = now_ms;
+	tb_condition_set(&obj->status.conditions, "Scheduled", "True", "Success",
 			 "Binding has been scheduled successfully.", now_ms);
 	tb_world_changed(w, b, true);
 	tb_sched_result_release(&r);
@@ -104,7 +105,7 @@ int64_t tb_ctrl_schedule(struct tb_world *w, int64_t now_ms)
 		for (i = 0; i < w->bindings.n; i++) {
 			struct tb_wbinding *b = &w->bindings.v[i];
 			if (b->unschedulable ||
-			    !strcmp(tb_placement_scheduling_type(b->obj.spec.placement), "Duplicated"))
+			    !strcmp(tb_placement_scheduling_type(b->placement), "Duplicated"))
 				tb_world_need_schedule(w, b, true);
 		}
 	}

@@ -253,6 +253,7 @@ static void reconcile(evutil_socket_t fd, short what, void *data)
 	left += tb__exec_run(t, t->world.n_need_schedule ? TUGD_BATCH / 8 : TUGD_BATCH);
 	/* What the turn reported, written in one batch at its end. */
 	tb__events_flush(t);
+	tb_world_park(&t->world);
 	if (left)
 		tb__tugd_kick(t);
 }
@@ -322,6 +323,7 @@ int tb_tugd_new(struct tb_tugd **ret, struct event_base *base, struct tb_store *
 	t->world.event = on_sched_event;
 	t->world.event_ctx = t;
 	t->world.sched_budget = TUGD_BATCH;
+	tb__mirror_init(t);
 	t->kick = event_new(base, -1, 0, reconcile, t);
 	/* Requests first: reconcile turns run when no request is waiting. */
 	event_priority_set(t->kick, TUGD_PRIO_RECONCILE);

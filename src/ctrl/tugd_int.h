@@ -65,13 +65,7 @@ struct tb_member {
 	unsigned unsettled;		/* lists whose objects may still change (bit per list) */
 };
 
-struct tb_dpolicy;	/* mirror.c: the world kept in step with the store, and written back. */
-void tb__mirror_on_cluster(struct tb_tugd *t, const struct tb_store_event *ev);
-void tb__mirror_on_binding(struct tb_tugd *t, const struct tb_store_event *ev);
-void tb__mirror_write_back(struct tb_tugd *t);
-void tb__mirror_release(struct tb_tugd *t);
-
-/* detector.c */
+struct tb_dpolicy;	/* detector.c */
 
 struct tb_tugd {
 	struct event_base *base;
@@ -85,7 +79,6 @@ struct tb_tugd {
 	/* The world the scheduler and failover controllers work on: every
 	 * cluster and binding, typed, mirrored from the store. */
 	struct tb_world world;
-	struct tb_hmap bindex;		/* binding key -> index + 1 in world.bindings */
 	struct tb_hmap placements;	/* placement JSON -> one shared typed copy */
 	bool writing;			/* the store event is our own write-back */
 
@@ -160,6 +153,7 @@ bool tb__work_binding(const json_t *work, const char **res, const char **ns, con
 #define TB_CLUSTER_FINALIZER "karmada.io/cluster-controller"
 
 /* mirror.c: the world kept in step with the store, and written back. */
+void tb__mirror_init(struct tb_tugd *t);	/* sets the world's loader */
 void tb__mirror_on_cluster(struct tb_tugd *t, const struct tb_store_event *ev);
 void tb__mirror_on_binding(struct tb_tugd *t, const struct tb_store_event *ev);
 void tb__mirror_write_back(struct tb_tugd *t);

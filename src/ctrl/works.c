@@ -136,7 +136,7 @@ static json_t *manifest_of(const json_t *tmpl)
 static json_t *work_for(const struct tb_wbinding *wb, const json_t *manifest,
 			const char *cluster, const char *wname, bool finalize)
 {
-	const struct tb_binding *b = &wb->obj;
+	const struct tb_binding *b = wb->obj;
 	char ns[300];
 	json_t *w, *ann;
 
@@ -194,9 +194,8 @@ static int remove_work(struct tb_tugd *t, const char *key, const char *cluster,
 static void sync_one(struct tb_tugd *t, const char *key)
 {
 	const struct tb_kind *wk = tb_kind_find("work.karmada.io/v1alpha1", "Work");
-	size_t i = (size_t)(uintptr_t)tb_hmap_get(&t->bindex, key);
+	struct tb_wbinding *wb = tb_world_binding(&t->world, key);
 	struct tb_strbuf wname = TB_STRBUF_INIT;
-	const struct tb_wbinding *wb;
 	const struct tb_binding *b;
 	const struct tb_kind *tk;
 	const struct tb_store_obj *to;
@@ -205,7 +204,7 @@ static void sync_one(struct tb_tugd *t, const char *key)
 	char res[128];
 	bool divided;
 
-	if (!i) {
+	if (!wb) {
 		/* The binding is gone: so are its Works. */
 		while ((ws = tb_hmap_get(&t->works, key)) && ws->clusters.n)
 			if (remove_work(t, key, ws->clusters.v[ws->clusters.n - 1],
@@ -213,8 +212,8 @@ static void sync_one(struct tb_tugd *t, const char *key)
 				break;
 		return;
 	}
-	wb = &t->world.bindings.v[i - 1];
-	b = &wb->obj;
+	if (!(b = tb_world_obj(&t->world, wb)))
+		return;
 	tk = b->spec.resource.api_version && b->spec.resource.kind ?
 		     tb_kind_find(b->spec.resource.api_version, b->spec.resource.kind) : NULL;
 	if (!tk || tk->schema || !b->spec.resource.name)

@@ -1,9 +1,11 @@
 /* The controllers' world (world.h): ownership, lookups, events, snapshot. */
 #include "ctrl/world.h"
+#include "lib/hash.h"
 #include "lib/mem.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void tb_world_init(struct tb_world *w, const struct tb_failover_config *cfg, int64_t now_ms)
@@ -18,7 +20,10 @@ static void binding_release(struct tb_wbinding *b)
 {
 	size_t k;
 
-	tb_schema_release(&tb_binding_schema, &b->obj);
+	if (b->obj)
+		tb_schema_free(&tb_binding_schema, b->obj);
+	tb_free(b->key);
+	tb_free(b->targets);
 	tb_free(b->unschedulable);
 	for (k = 0; k < b->pending.n; k++)
 		tb_free(b->pending.v[k].cluster);
@@ -31,7 +36,9 @@ static void binding_release(struct tb_wbinding *b)
 
 void tb_world_release(struct tb_world *w)
 {
+	const char *key;
 	size_t i;
+	void *v;
 
 	for (i = 0; i < w->clusters.n; i++)
 		tb_schema_release(&tb_cluster_schema, &w->clusters.v[i].obj);
@@ -43,6 +50,11 @@ void tb_world_release(struct tb_world *w)
 	tb_free(w->need_idx.v);
 	tb_free(w->changed_idx.v);
 	tb_free(w->taint_policies.v);
+	tb_free(w->loaded_idx.v);
+	tb_free(w->bslots);
+	for (i = 0; tb_hmap_next(&w->names, &i, &key, &v);)
+		tb_free(v);
+	tb_hmap_release(&w->names);
 	tb_sched_snapshot_release(&w->snap);
 	tb_free(w->snap_clusters);
 	memset(w, 0, sizeof(*w));
@@ -63,6 +75,134 @@ size_t tb_world_add_cluster(struct tb_world *w, struct tb_cluster *c, int64_t no
 	return w->clusters.n++;
 }
 
+static void push_idx(size_t **v, size_t *n, size_t *alloc, size_t i)
+{
+	tb_grow((void **)v, alloc, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = i;
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* ---- the binding index ---------------------------------------------------------------------- */
+
+/* FNV-1a, then a finalizer: keys that differ in their last digit must
+ * still spread over the low bits that pick the slot. */
+static size_t key_slot(const struct tb_world *w, const char *key)
+{
+	uint32_t h = tb_fnv32a(key);
+
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	return h & w->bmask;
+}
+
+/* The slot holding key, or the empty one where it would go. */
+static size_t bslot_find(const struct tb_world *w, const char *key)
+{
+	size_t i = key_slot(w, key);
+
+	while (w->bslots[i] && strcmp(w->bindings.v[w->bslots[i] - 1].key, key))
+		i = (i + 1) & w->bmask;
+	return i;
+}
+
+static void bindex_grow(struct tb_world *w)
+{
+	size_t cap = w->bslots ? (w->bmask + 1) * 2 : 64;
+
+	tb_free(w->bslots);
+	w->bslots = tb_calloc(cap, sizeof(*w->bslots));
+	w->bmask = cap - 1;
+	for (size_t i = 0; i < w->bindings.n; i++)
+		w->bslots[bslot_find(w, w->bindings.v[i].key)] = (uint32_t)(i + 1);
+}
+
+/* Binding i (its key set) enters the index. */
+static void bindex_add(struct tb_world *w, size_t i)
+{
+	if (!w->bslots || 2 * (w->bindings.n + 1) > w->bmask + 1)
+		bindex_grow(w);	/* includes bindings.n entries; i is the next */
+	w->bslots[bslot_find(w, w->bindings.v[i].key)] = (uint32_t)(i + 1);
+}
+
+/* Removes key, shifting back what probed past it. */
+static void bindex_del(struct tb_world *w, const char *key)
+{
+	size_t j = bslot_find(w, key), i = j, k;
+
+	if (!w->bslots[j])
+		return;
+	w->bslots[j] = 0;
+	for (;;) {
+		i = (i + 1) & w->bmask;
+		if (!w->bslots[i])
+			return;
+		k = key_slot(w, w->bindings.v[w->bslots[i] - 1].key);
+		/* The entry at i may move to j unless its home k lies in (j, i]. */
+		if (j <= i ? (k <= j || k > i) : (k <= j && k > i)) {
+			w->bslots[j] = w->bslots[i];
+			w->bslots[i] = 0;
+			j = i;
+		}
+	}
+}
+
+struct tb_wbinding *tb_world_binding(struct tb_world *w, const char *key)
+{
+	size_t i;
+
+	if (!w->bslots)
+		return NULL;
+	i = bslot_find(w, key);
+	return w->bslots[i] ? &w->bindings.v[w->bslots[i] - 1] : NULL;
+}
+
+const char *tb_world_intern(struct tb_world *w, const char *s)
+{
+	char *v = tb_hmap_get(&w->names, s);
+
+	if (!v) {
+		v = tb_strdup(s);
+		tb_hmap_put(&w->names, s, v);
+	}
+	return v;
+}
+
+/* What the scans read, from the typed copy. */
+static void summarize(struct tb_world *w, struct tb_wbinding *b)
+{
+	const struct tb_failover *f = b->obj->spec.failover;
+
+	b->placement = b->obj->spec.placement;
+	b->purge_mode = f && f->cluster && f->cluster->purge_mode ?
+				tb_world_intern(w, f->cluster->purge_mode) : NULL;
+	b->move_back_after_ms = tb_move_back_after(b->obj);
+}
+
+static void binding_key(struct tb_wbinding *b)
+{
+	const struct tb_meta *m = &b->obj->metadata;
+	size_t n = (m->namespace_ ? strlen(m->namespace_) + 1 : 0) + strlen(m->name) + 1;
+
+	b->key = tb_malloc(n);
+	if (m->namespace_)
+		snprintf(b->key, n, "%s/%s", m->namespace_, m->name);
+	else
+		snprintf(b->key, n, "%s", m->name);
+}
+
+static void loaded(struct tb_world *w, size_t i)
+{
+	if (w->load)
+		push_idx(&w->loaded_idx.v, &w->loaded_idx.n, &w->loaded_alloc, i);
+}
+
 size_t tb_world_add_binding(struct tb_world *w, struct tb_binding *b, bool namespaced,
 			    const struct tb_policy *policy, const json_t *tmpl)
 {
@@ -72,14 +212,117 @@ size_t tb_world_add_binding(struct tb_world *w, struct tb_binding *b, bool names
 	TB_GROW(w->bindings.v, w->bindings_alloc, w->bindings.n + 1);
 	wb = &w->bindings.v[w->bindings.n];
 	memset(wb, 0, sizeof(*wb));
-	wb->obj = *b;
-	memset(b, 0, sizeof(*b));
+	wb->obj = b;
+	binding_key(wb);
+	bindex_add(w, w->bindings.n);
+	summarize(w, wb);
 	wb->namespaced = namespaced;
 	wb->policy = policy;
 	wb->tmpl = tmpl;
 	tb_world_need_schedule(w, wb, true);
-	wb->move_back_after_ms = tb_move_back_after(&wb->obj);
+	loaded(w, w->bindings.n);
 	return w->bindings.n++;
+}
+
+void tb_world_set_obj(struct tb_world *w, struct tb_wbinding *b, struct tb_binding *obj)
+{
+	if (b->obj)
+		tb_schema_free(&tb_binding_schema, b->obj);
+	else
+		loaded(w, (size_t)(b - w->bindings.v));
+	b->obj = obj;
+	tb_free(b->targets);
+	b->targets = NULL;
+	b->ntargets = 0;
+	summarize(w, b);
+}
+
+struct tb_binding *tb_world_obj(struct tb_world *w, struct tb_wbinding *b)
+{
+	struct tb_binding *obj;
+
+	if (b->obj || !w->load)
+		return b->obj;
+	if (w->load(w->load_ctx, b, &obj))
+		return NULL;
+	tb_world_set_obj(w, b, obj);
+	return obj;
+}
+
+/* A binding a controller is working on keeps its typed copy. */
+static bool busy(const struct tb_wbinding *b)
+{
+	return b->need_schedule || b->changed || b->obj->spec.graceful_eviction_tasks.n ||
+	       b->evicted_from.n || b->moving_back;
+}
+
+static void park(struct tb_world *w, struct tb_wbinding *b)
+{
+	const struct tb_binding_spec *spec = &b->obj->spec;
+
+	b->ntargets = (uint32_t)spec->clusters.n;
+	b->targets = b->ntargets ? tb_malloc(b->ntargets * sizeof(*b->targets)) : NULL;
+	for (size_t k = 0; k < b->ntargets; k++) {
+		b->targets[k].cluster = tb_world_intern(w, spec->clusters.v[k].name);
+		b->targets[k].replicas = spec->clusters.v[k].replicas;
+	}
+	b->obj->spec.placement = NULL;	/* not obj's: b->placement keeps it */
+	tb_schema_free(&tb_binding_schema, b->obj);
+	b->obj = NULL;
+}
+
+void tb_world_park_one(struct tb_world *w, struct tb_wbinding *b)
+{
+	if (w->load && b->obj && !busy(b))
+		park(w, b);
+}
+
+void tb_world_park(struct tb_world *w)
+{
+	size_t *v = w->loaded_idx.v, n = w->loaded_idx.n, k = 0;
+
+	if (!w->load || !n)
+		return;
+	qsort(v, n, sizeof(*v), cmp_size);
+	for (size_t i = 0; i < n; i++) {
+		struct tb_wbinding *b;
+
+		if (v[i] >= w->bindings.n || (k && v[k - 1] == v[i]))
+			continue;
+		b = &w->bindings.v[v[i]];
+		if (!b->obj)
+			continue;
+		if (busy(b))
+			v[k++] = v[i];	/* parked by a later call */
+		else
+			park(w, b);
+	}
+	w->loaded_idx.n = k;
+}
+
+size_t tb_wb_ntargets(const struct tb_wbinding *b)
+{
+	return b->obj ? b->obj->spec.clusters.n : b->ntargets;
+}
+
+const char *tb_wb_target(const struct tb_wbinding *b, size_t i, int64_t *replicas)
+{
+	if (b->obj) {
+		if (replicas)
+			*replicas = b->obj->spec.clusters.v[i].replicas;
+		return b->obj->spec.clusters.v[i].name;
+	}
+	if (replicas)
+		*replicas = b->targets[i].replicas;
+	return b->targets[i].cluster;
+}
+
+bool tb_wb_targets(const struct tb_wbinding *b, const char *cluster)
+{
+	for (size_t i = 0, n = tb_wb_ntargets(b); i < n; i++)
+		if (!strcmp(tb_wb_target(b, i, NULL), cluster))
+			return true;
+	return false;
 }
 
 struct tb_wcluster *tb_world_cluster(struct tb_world *w, const char *name)
@@ -98,12 +341,6 @@ void tb_world_remove_cluster(struct tb_world *w, size_t i)
 		tb_hmap_put(&w->cindex, w->clusters.v[i].obj.metadata.name,
 			    (void *)(uintptr_t)(i + 1));
 	w->snapshot_stale = true;
-}
-
-static void push_idx(size_t **v, size_t *n, size_t *alloc, size_t i)
-{
-	tb_grow((void **)v, alloc, *n + 1, sizeof(**v));
-	(*v)[(*n)++] = i;
 }
 
 void tb_world_need_schedule(struct tb_world *w, struct tb_wbinding *b, bool on)
@@ -126,13 +363,6 @@ void tb_world_changed(struct tb_world *w, struct tb_wbinding *b, bool on)
 				 (size_t)(b - w->bindings.v));
 	}
 	b->changed = on;
-}
-
-static int cmp_size(const void *a, const void *b)
-{
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 void tb_world_flag_again(struct tb_world *w, bool changed, size_t i)
@@ -173,10 +403,15 @@ void tb_world_remove_binding(struct tb_world *w, size_t i)
 
 	tb_world_need_schedule(w, &w->bindings.v[i], false);
 	tb_world_changed(w, &w->bindings.v[i], false);
+	bindex_del(w, w->bindings.v[i].key);
 	binding_release(&w->bindings.v[i]);
 	w->bindings.v[i] = w->bindings.v[--w->bindings.n];
 	/* The last binding now lives at i: its flags must be found there. */
 	moved = &w->bindings.v[i];
+	if (i < w->bindings.n)	/* (its old slot still names its old copy, same key) */
+		w->bslots[bslot_find(w, moved->key)] = (uint32_t)(i + 1);
+	if (i < w->bindings.n && moved->obj)
+		loaded(w, i);
 	if (i < w->bindings.n && moved->need_schedule)
 		push_idx(&w->need_idx.v, &w->need_idx.n, &w->need_alloc, i);
 	if (i < w->bindings.n && moved->changed)
@@ -199,10 +434,7 @@ void tb_world_emit(struct tb_world *w, int64_t now_ms, const char *kind, const c
 
 const char *tb_world_binding_name(const struct tb_wbinding *b, char *buf, size_t n)
 {
-	if (b->obj.metadata.namespace_)
-		snprintf(buf, n, "%s/%s", b->obj.metadata.namespace_, b->obj.metadata.name);
-	else
-		snprintf(buf, n, "%s", b->obj.metadata.name);
+	snprintf(buf, n, "%s", b->key);
 	return buf;
 }
 

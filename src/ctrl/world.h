@@ -43,15 +43,32 @@ struct tb_wevicted {
 	int64_t at_ms;
 };
 
+/* A cluster a parked binding targets (spec.clusters). */
+struct tb_wtarget {
+	const char *cluster;		/* interned (tb_world_intern) */
+	int64_t replicas;
+};
+
 struct tb_wbinding {
-	struct tb_binding obj;		/* owned */
+	/* The typed binding (owned), or NULL while parked. A world with a
+	 * loader (tugd's, on the store) frees the typed copy of a binding no
+	 * controller is working on (tb_world_park) and decodes it again when
+	 * one needs it (tb_world_obj): a copy of every binding would cost far
+	 * more than the stored text. The fields below stay either way, so a
+	 * scan over every binding needs no copy. */
+	struct tb_binding *obj;
+	char *key;			/* "namespace/name", or "name" when cluster-scoped */
+	const struct tb_placement *placement;	/* == obj->spec.placement (borrowed) */
+	const char *purge_mode;		/* spec.failover.cluster.purgeMode, interned */
+	struct tb_wtarget *targets;	/* spec.clusters while parked */
+	uint32_t ntargets;
 	bool namespaced;
-	const struct tb_policy *policy;	/* borrowed */
-	const json_t *tmpl;		/* borrowed */
 	bool need_schedule;
 	bool changed;			/* obj changed since it was last written (tugd) */
+	const struct tb_policy *policy;	/* borrowed */
+	const json_t *tmpl;		/* borrowed */
 	uint64_t rv;			/* resourceVersion obj was read or written at (tugd) */
-	void *shared_placement;		/* tugd: the shared entry obj's placement is */
+	void *shared_placement;		/* tugd: the shared entry placement is */
 	char *unschedulable;		/* the last scheduling failure, or NULL */
 	TB_VEC(struct tb_wpending) pending;
 	/* Moving back after recovery (TB_ANN_MOVE_BACK_AFTER; 0: off). */
@@ -73,6 +90,8 @@ struct tb_wbinding {
 
 typedef void (*tb_event_fn)(void *ctx, int64_t now_ms, const char *kind, const char *object,
 			    const char *message);
+/* Decodes the typed copy of a parked binding (from b->key); 0 or an error. */
+typedef int (*tb_load_fn)(void *ctx, const struct tb_wbinding *b, struct tb_binding **ret);
 
 struct tb_world {
 	struct tb_failover_config cfg;
@@ -81,6 +100,11 @@ struct tb_world {
 	struct tb_hmap cindex;		/* cluster name -> index + 1 (probes look up by name) */
 	TB_VEC(struct tb_wbinding) bindings;
 	size_t bindings_alloc;
+	/* Bindings by key: open addressing over their index + 1 (0: empty),
+	 * the keys being the bindings' own. 4 bytes a slot, where a string
+	 * map would copy every key into 24-byte slots. */
+	uint32_t *bslots;
+	size_t bmask;
 	TB_VEC(const struct tb_taint_policy *) taint_policies;	/* borrowed, by creation */
 	bool outage;			/* mass-outage protection engaged */
 	int64_t outage_released_ms;	/* when it last released, 0 if never */
@@ -101,6 +125,14 @@ struct tb_world {
 	const struct tb_cluster **snap_clusters;
 	tb_event_fn event;
 	void *event_ctx;
+	/* Parking (NULL: every binding keeps its typed copy). The placement
+	 * of a binding that may be parked is not its copy's to free: the
+	 * loader's owner keeps it (tugd shares one per distinct placement). */
+	tb_load_fn load;
+	void *load_ctx;
+	TB_VEC(size_t) loaded_idx;	/* bindings loaded since the last park (may repeat) */
+	size_t loaded_alloc;
+	struct tb_hmap names;		/* interned strings: string -> its copy */
 };
 
 void tb_world_init(struct tb_world *w, const struct tb_failover_config *cfg, int64_t now_ms);
@@ -108,11 +140,28 @@ void tb_world_release(struct tb_world *w);
 
 /* Takes ownership of *c (the struct is moved). Returns its index. */
 size_t tb_world_add_cluster(struct tb_world *w, struct tb_cluster *c, int64_t now_ms);
-/* Takes ownership of *b. */
+/* Takes ownership of b (allocated). */
 size_t tb_world_add_binding(struct tb_world *w, struct tb_binding *b, bool namespaced,
 			    const struct tb_policy *policy, const json_t *tmpl);
+/* Replaces b's typed copy with obj (owned): a new version from outside. */
+void tb_world_set_obj(struct tb_world *w, struct tb_wbinding *b, struct tb_binding *obj);
+/* b's typed copy, decoded by the loader when parked; NULL when that fails. */
+struct tb_binding *tb_world_obj(struct tb_world *w, struct tb_wbinding *b);
+/* Frees the typed copies no controller is working on: no schedule or
+ * write-back due, no graceful eviction task, no move back. */
+void tb_world_park(struct tb_world *w);
+/* The same for one binding (a new version just mirrored). */
+void tb_world_park_one(struct tb_world *w, struct tb_wbinding *b);
+/* A copy of s that lives as long as the world (cluster names, modes). */
+const char *tb_world_intern(struct tb_world *w, const char *s);
+/* The clusters b targets (spec.clusters), parked or not. */
+size_t tb_wb_ntargets(const struct tb_wbinding *b);
+const char *tb_wb_target(const struct tb_wbinding *b, size_t i, int64_t *replicas);
+bool tb_wb_targets(const struct tb_wbinding *b, const char *cluster);
 
 struct tb_wcluster *tb_world_cluster(struct tb_world *w, const char *name);
+/* The binding of key ("namespace/name", or "name"), or NULL. */
+struct tb_wbinding *tb_world_binding(struct tb_world *w, const char *key);
 /* A binding's need_schedule and changed flags are set through these, so the
  * world counts them and a pass with nothing to do skips its scan. */
 void tb_world_need_schedule(struct tb_world *w, struct tb_wbinding *b, bool on);
@@ -131,7 +180,7 @@ void tb_world_remove_binding(struct tb_world *w, size_t i);
 void tb_world_emit(struct tb_world *w, int64_t now_ms, const char *kind, const char *object,
 		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/* "namespace/name" of a binding, in buf. */
+/* "namespace/name" of a binding (its key), in buf. */
 const char *tb_world_binding_name(const struct tb_wbinding *b, char *buf, size_t n);
 
 /* The scheduler's view of the clusters, rebuilt when they changed. */

@@ -323,7 +323,7 @@ static struct workload *workload(struct sim *s, size_t b, size_t c, bool create)
 	memset(w, 0, sizeof(*w));
 	w->b = b;
 	w->c = c;
-	rr = s->w.bindings.v[b].obj.spec.replica_requirements;
+	rr = s->w.bindings.v[b].obj->spec.replica_requirements;
 	if (rr) {
 		if ((q = tb_reslist_get(&rr->resource_request, "cpu")))
 			w->cpu = tb_quantity_milli(q);
@@ -337,7 +337,7 @@ static struct workload *workload(struct sim *s, size_t b, size_t c, bool create)
  * spec.clusters plus what a graceful eviction keeps there. */
 static int64_t desired(const struct sim *s, size_t b, size_t c)
 {
-	const struct tb_binding_spec *spec = &s->w.bindings.v[b].obj.spec;
+	const struct tb_binding_spec *spec = &s->w.bindings.v[b].obj->spec;
 	const char *name = s->w.clusters.v[c].obj.metadata.name;
 	int64_t n = 0;
 	size_t i;
@@ -358,7 +358,7 @@ static int64_t desired(const struct sim *s, size_t b, size_t c)
 /* Replicas spec.clusters alone wants on c (without evicting clusters). */
 static int64_t desired_in_spec(const struct sim *s, size_t b, size_t c)
 {
-	const struct tb_binding_spec *spec = &s->w.bindings.v[b].obj.spec;
+	const struct tb_binding_spec *spec = &s->w.bindings.v[b].obj->spec;
 	const char *name = s->w.clusters.v[c].obj.metadata.name;
 	size_t i;
 
@@ -519,7 +519,7 @@ static void report_status(struct sim *s)
 	}
 	for (b = 0; b < s->w.bindings.n; b++) {
 		struct tb_wbinding *wb = &s->w.bindings.v[b];
-		struct tb_binding_status *st = &wb->obj.status;
+		struct tb_binding_status *st = &wb->obj->status;
 		int64_t total = 0, want = 0;
 
 		tb_strbuf_reset(&sb);
@@ -681,11 +681,11 @@ static void on_event(void *ctx, int64_t now, const char *kind, const char *objec
 				else
 					ready += ready_on(s, w);
 			}
-			if (ready < wb->obj.spec.replicas &&
+			if (ready < wb->obj->spec.replicas &&
 			    now - e->at < s->w.cfg.graceful_eviction_timeout_ms)
 				violate(s, "graceful eviction", "%s released %s with %" PRId64 "/%"
 					PRId64 " replicas ready elsewhere, before its grace period",
-					object, e->cluster, ready, wb->obj.spec.replicas);
+					object, e->cluster, ready, wb->obj->spec.replicas);
 			tb_free(e->cluster);
 			*e = s->ev[--s->nev];
 			break;
@@ -699,7 +699,7 @@ static void check_placements(struct sim *s)
 
 	for (b = 0; b < s->w.bindings.n; b++) {
 		const struct tb_wbinding *wb = &s->w.bindings.v[b];
-		const struct tb_binding_spec *spec = &wb->obj.spec;
+		const struct tb_binding_spec *spec = &wb->obj->spec;
 		int64_t sum = 0;
 		bool divided = spec->placement &&
 			       !strcmp(tb_placement_scheduling_type(spec->placement), "Divided");
@@ -710,7 +710,7 @@ static void check_placements(struct sim *s)
 		if (divided && !wb->unschedulable && !wb->need_schedule && spec->replicas &&
 		    spec->clusters.n && sum != spec->replicas && !wb->moving_back)
 			violate(s, "assigned replicas == desired", "%s has %" PRId64 " of %" PRId64
-				" replicas assigned", wb->obj.metadata.name, sum, spec->replicas);
+				" replicas assigned", wb->obj->metadata.name, sum, spec->replicas);
 	}
 }
 
@@ -721,7 +721,7 @@ static void check_new_placements(struct sim *s, char ***before, size_t *nbefore)
 	size_t b, i, k;
 
 	for (b = 0; b < s->w.bindings.n; b++) {
-		const struct tb_binding_spec *spec = &s->w.bindings.v[b].obj.spec;
+		const struct tb_binding_spec *spec = &s->w.bindings.v[b].obj->spec;
 		for (i = 0; i < spec->clusters.n; i++) {
 			struct tb_wcluster *c;
 			bool had = false;
@@ -733,7 +733,7 @@ static void check_new_placements(struct sim *s, char ***before, size_t *nbefore)
 						 spec->placement->cluster_tolerations.v,
 						 spec->placement->cluster_tolerations.n))
 				violate(s, "tolerated placement", "%s placed on %s despite an "
-					"untolerated taint", s->w.bindings.v[b].obj.metadata.name,
+					"untolerated taint", s->w.bindings.v[b].obj->metadata.name,
 					c->obj.metadata.name);
 		}
 	}
@@ -744,7 +744,7 @@ static void check_new_placements(struct sim *s, char ***before, size_t *nbefore)
 static void setup(struct sim *s)
 {
 	const struct tb_scenario *sc = s->sc;
-	struct tb_binding b;
+	struct tb_binding *b;
 	struct tb_err err;
 	size_t i, k, j;
 
@@ -794,12 +794,12 @@ static void setup(struct sim *s)
 		}
 		if (!best)
 			continue;
-		memset(&b, 0, sizeof(b));
-		if (tb_detect_binding(o->json, best, !o->kind->namespaced, &b, &err) == 0) {
-			b.metadata.generation = 1;
-			tb_world_add_binding(&s->w, &b, o->kind->namespaced, best, o->json);
+		b = tb_schema_new(&tb_binding_schema);
+		if (tb_detect_binding(o->json, best, !o->kind->namespaced, b, &err) == 0) {
+			b->metadata.generation = 1;
+			tb_world_add_binding(&s->w, b, o->kind->namespaced, best, o->json);
 		} else {
-			tb_schema_release(&tb_binding_schema, &b);
+			tb_schema_free(&tb_binding_schema, b);
 		}
 	}
 	s->ready_total = tb_calloc(s->w.bindings.n + 1, sizeof(*s->ready_total));
@@ -846,7 +846,7 @@ static void summary(struct sim *s)
 		char name[300];
 		tb_strbuf_addf(&sb, "  %s: %" PRId64 "/%" PRId64 " ready at the end\n",
 			       tb_world_binding_name(&s->w.bindings.v[i], name, sizeof(name)),
-			       s->ready_total[i], s->w.bindings.v[i].obj.spec.replicas);
+			       s->ready_total[i], s->w.bindings.v[i].obj->spec.replicas);
 	}
 	tb_strbuf_addf(&sb, "  evictions: %zu, unplanned ones from clusters whose workloads "
 		       "still ran: %zu\n", rep->evictions, rep->false_evictions);
@@ -901,7 +901,7 @@ void tb_sim_run(const struct tb_scenario *sc, const struct tb_sim_opts *o, struc
 		}
 		tb_ctrl_move_back(&s.w, s.now);
 		for (b = 0; b < s.w.bindings.n; b++) {
-			const struct tb_binding_spec *spec = &s.w.bindings.v[b].obj.spec;
+			const struct tb_binding_spec *spec = &s.w.bindings.v[b].obj->spec;
 			for (i = 0; i < nbefore[b]; i++)
 				tb_free(before[b][i]);
 			before[b] = tb_realloc(before[b], (spec->clusters.n + 1) * sizeof(char *));
