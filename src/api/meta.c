@@ -464,17 +464,45 @@ void tb_taints_validate(const struct tb_taint *taints, size_t n, struct tb_path 
 
 /* ---- matching ------------------------------------------------------------------------ */
 
+static const char *strmap_get(const void *ctx, const char *key, size_t *len)
+{
+	const char *v = tb_strmap_get(ctx, key);
+
+	if (v)
+		*len = strlen(v);
+	return v;
+}
+
 bool tb_label_selector_matches(const struct tb_label_selector *s, const struct tb_strmap *labels)
+{
+	return tb_label_selector_matches_fn(s, strmap_get, labels);
+}
+
+static bool same(const char *v, size_t len, const char *s)
+{
+	return strlen(s) == len && !memcmp(v, s, len);
+}
+
+static bool one_of(const char *v, size_t len, const struct tb_selector_req *r)
+{
+	for (size_t i = 0; i < r->values.n; i++)
+		if (same(v, len, r->values.v[i]))
+			return true;
+	return false;
+}
+
+bool tb_label_selector_matches_fn(const struct tb_label_selector *s, tb_label_get_fn get,
+				  const void *ctx)
 {
 	const struct tb_selector_req *r;
 	const char *v;
-	size_t i;
+	size_t i, len = 0;
 
 	if (!s)
 		return false;
 	for (i = 0; i < s->match_labels.n; i++) {
-		v = tb_strmap_get(labels, s->match_labels.v[i].key);
-		if (!v || strcmp(v, s->match_labels.v[i].value))
+		v = get(ctx, s->match_labels.v[i].key, &len);
+		if (!v || !same(v, len, s->match_labels.v[i].value))
 			return false;
 	}
 	for (i = 0; i < s->match_expressions.n; i++) {
@@ -485,12 +513,12 @@ bool tb_label_selector_matches(const struct tb_label_selector *s, const struct t
 		if ((!strcmp(r->operator_, "In") || !strcmp(r->operator_, "NotIn")) ?
 		    r->values.n == 0 : r->values.n != 0)
 			return false;
-		v = tb_strmap_get(labels, r->key);
+		v = get(ctx, r->key, &len);
 		if (!strcmp(r->operator_, "In")) {
-			if (!v || !tb_strvec_has(&r->values, v))
+			if (!v || !one_of(v, len, r))
 				return false;
 		} else if (!strcmp(r->operator_, "NotIn")) {
-			if (v && tb_strvec_has(&r->values, v))
+			if (v && one_of(v, len, r))
 				return false;
 		} else if (!strcmp(r->operator_, "Exists")) {
 			if (!v)

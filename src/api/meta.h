@@ -99,6 +99,11 @@ void tb_taints_validate(const struct tb_taint *t, size_t n, struct tb_path *p,
 /* metav1.LabelSelectorAsSelector(s).Matches(labels). A NULL selector matches
  * nothing and an empty one everything, as in Kubernetes. */
 bool tb_label_selector_matches(const struct tb_label_selector *s, const struct tb_strmap *labels);
+/* The same over labels held elsewhere: get returns the value of key (*len
+ * bytes, not necessarily NUL-terminated) or NULL. */
+typedef const char *(*tb_label_get_fn)(const void *ctx, const char *key, size_t *len);
+bool tb_label_selector_matches_fn(const struct tb_label_selector *s, tb_label_get_fn get,
+				  const void *ctx);
 
 const struct tb_condition *tb_condition_find(const struct tb_condition *c, size_t n,
 					     const char *type);

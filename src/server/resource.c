@@ -143,7 +143,7 @@ static int list_one(void *data, const struct tb_store_obj *o)
 
 	if (!tb_fieldsel_matches_json(&c->fs, o->ns, o->name, o->json, o->len))
 		return 0;
-	if (c->has_sel && !tb_label_selector_matches(&c->sel, o->labels))
+	if (c->has_sel && !tb_store_selects(o, &c->sel))
 		return 0;
 	if (c->limit && c->n == c->limit) {
 		c->more = true;

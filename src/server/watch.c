@@ -103,7 +103,7 @@ static bool watch_matches(const struct tb_watch *w, const struct tb_store_obj *o
 		return false;
 	if (!tb_fieldsel_matches_json(&w->fs, o->ns, o->name, o->json, o->len))
 		return false;
-	return !w->has_sel || tb_label_selector_matches(&w->sel, o->labels);
+	return !w->has_sel || tb_store_selects(o, &w->sel);
 }
 
 /* Sends one event; false when the watch was ended (too far behind). */

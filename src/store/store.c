@@ -18,6 +18,7 @@
  * own (see "checkpoints" below); the API stays single-threaded. A lock file in
  * the data directory keeps a second process off it. */
 #include "store/store.h"
+#include "api/meta.h"
 #include "api/yaml.h"
 #include "lib/mem.h"
 #include "lib/strbuf.h"
@@ -36,10 +37,11 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Memory: an object costs one allocation (a 96-byte header, 16 bytes per label,
- * then namespace, name, text and label strings), a hash slot (8 bytes, load at
- * most 0.7) and an index slot (8 bytes, chunks a quarter full at worst): about
- * 330 bytes beyond the text for a ResourceBinding with three labels.
+/* Memory: an object costs one allocation (an 80-byte header, 16 bytes per label,
+ * then namespace, name and text), a hash slot (8 bytes, load at most 0.7) and
+ * an index slot (8 bytes, chunks a quarter full at worst): about 250 bytes
+ * beyond the text for a ResourceBinding with six labels. Labels are spans of
+ * the text: only one whose JSON form has an escape is copied after it.
  * Versions are immutable and shared by the index and the history, so an event
  * carries the exact text of its change without a copy while that text is current.
  * The history is bounded twice, whichever bites first: opts->history events
@@ -98,8 +100,7 @@
  * Reference counted: the live index holds one reference, the history one, and
  * iterators hold one across a callback that may write. */
 struct tb_store_ver {
-	struct tb_store_obj pub;
-	struct tb_strmap labels;	/* points into this allocation */
+	struct tb_store_obj pub;	/* pub.labels point into this allocation */
 	size_t size;			/* of the allocation, for the history bound */
 	uint32_t hash;			/* of (ns, name): probes compare it first */
 	uint32_t refs;
@@ -248,38 +249,88 @@ static char *put_str(char **p, const char *s, size_t n)
 	return r;
 }
 
-/* A new version holding one reference (the caller's). */
+static bool within(const char *p, const char *base, size_t len)
+{
+	return (uintptr_t)p >= (uintptr_t)base && (uintptr_t)p <= (uintptr_t)base + len;
+}
+
+/* A new version holding one reference (the caller's). A label pointing into
+ * json becomes a span of the copy; any other is copied after the text. */
 static struct tb_store_ver *ver_new(const struct tb_store_res *r, const char *ns,
 				    const char *name, uint64_t rv, const char *json, size_t len,
 				    const struct tb_store_lbl *lbl, size_t nlbl)
 {
 	size_t nsl = strlen(ns), namel = strlen(name), size, i;
+	struct tb_store_label *l;
 	struct tb_store_ver *v;
-	char *p;
+	char *p, *text;
 
-	size = sizeof(*v) + nlbl * sizeof(struct tb_kv) + nsl + namel + len + 3;
-	for (i = 0; i < nlbl; i++)
-		size += lbl[i].kl + lbl[i].vl + 2;
+	size = sizeof(*v) + nlbl * sizeof(*l) + nsl + namel + len + 3;
+	for (i = 0; i < nlbl; i++) {
+		if (!within(lbl[i].k, json, len) || !within(lbl[i].k + lbl[i].kl, json, len))
+			size += lbl[i].kl;
+		if (!within(lbl[i].v, json, len) || !within(lbl[i].v + lbl[i].vl, json, len))
+			size += lbl[i].vl;
+	}
 	v = tb_malloc(size);
 	memset(v, 0, sizeof(*v));
 	v->size = size;
 	v->refs = 1;
 	v->hash = key_hash(ns, name);
-	v->labels.v = (struct tb_kv *)(v + 1);
-	v->labels.n = nlbl;
-	p = (char *)(v->labels.v + nlbl);
+	l = (struct tb_store_label *)(v + 1);
+	p = (char *)(l + nlbl);
 	v->pub.res = r->name;
 	v->pub.ns = put_str(&p, ns, nsl);
 	v->pub.name = put_str(&p, name, namel);
 	v->pub.rv = rv;
-	v->pub.json = put_str(&p, json, len);
+	v->pub.json = text = put_str(&p, json, len);
 	v->pub.len = len;
-	v->pub.labels = &v->labels;
+	v->pub.labels = l;
+	v->pub.nlabels = nlbl;
 	for (i = 0; i < nlbl; i++) {
-		v->labels.v[i].key = put_str(&p, lbl[i].k, lbl[i].kl);
-		v->labels.v[i].value = put_str(&p, lbl[i].v, lbl[i].vl);
+		if (within(lbl[i].k, json, len) && within(lbl[i].k + lbl[i].kl, json, len)) {
+			l[i].k = (uint32_t)(lbl[i].k - json);
+		} else {
+			memcpy(p, lbl[i].k, lbl[i].kl);
+			l[i].k = (uint32_t)(p - text);
+			p += lbl[i].kl;
+		}
+		if (within(lbl[i].v, json, len) && within(lbl[i].v + lbl[i].vl, json, len)) {
+			l[i].v = (uint32_t)(lbl[i].v - json);
+		} else {
+			memcpy(p, lbl[i].v, lbl[i].vl);
+			l[i].v = (uint32_t)(p - text);
+			p += lbl[i].vl;
+		}
+		l[i].kl = (uint32_t)lbl[i].kl;
+		l[i].vl = (uint32_t)lbl[i].vl;
 	}
 	return v;
+}
+
+const char *tb_store_label(const struct tb_store_obj *o, const char *key, size_t *len)
+{
+	size_t kl = strlen(key);
+
+	for (size_t i = 0; i < o->nlabels; i++) {
+		const struct tb_store_label *l = &o->labels[i];
+
+		if (l->kl == kl && !memcmp(o->json + l->k, key, kl)) {
+			*len = l->vl;
+			return o->json + l->v;
+		}
+	}
+	return NULL;
+}
+
+static const char *label_get(const void *o, const char *key, size_t *len)
+{
+	return tb_store_label(o, key, len);
+}
+
+bool tb_store_selects(const struct tb_store_obj *o, const struct tb_label_selector *sel)
+{
+	return tb_label_selector_matches_fn(sel, label_get, o);
 }
 
 static void ver_unref(struct tb_store_ver *v)
@@ -786,15 +837,136 @@ static void doc_labels(struct tb_store *s, const json_t *root)
 			lbl_push(s, k, strlen(k), json_string_value(v), json_string_length(v));
 }
 
-/* The labels column: "key\0value\0" pairs, so that a load needs no JSON parse. */
-static void labels_blob(struct tb_store *s, const struct tb_strmap *m)
-{
-	size_t i;
+/* ---- labels found in the text, without a parse ----------------------------------- */
 
+static const char *skip_ws(const char *p, const char *e)
+{
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+/* Past the string at p ('"'); *esc tells whether it holds an escape. */
+static const char *skip_string(const char *p, const char *e, bool *esc)
+{
+	*esc = false;
+	for (p++; p < e; p++) {
+		if (*p == '\\') {
+			*esc = true;
+			p++;
+		} else if (*p == '"') {
+			return p + 1;
+		}
+	}
+	return NULL;
+}
+
+/* Past the value at p, or NULL when the text ends first. */
+static const char *skip_value(const char *p, const char *e)
+{
+	size_t depth = 0;
+	bool esc;
+
+	while (p < e) {
+		if (*p == '"') {
+			if (!(p = skip_string(p, e, &esc)))
+				return NULL;
+			if (!depth)
+				return p;
+			continue;
+		}
+		if (*p == '{' || *p == '[') {
+			depth++;
+		} else if (*p == '}' || *p == ']') {
+			if (!depth)
+				return p;	/* a scalar ended with its container */
+			if (!--depth)
+				return p + 1;
+		} else if (!depth && *p == ',') {
+			return p;
+		}
+		p++;
+	}
+	return depth ? NULL : p;
+}
+
+/* The value of member name of the object at p ('{'), or NULL. */
+static const char *member(const char *p, const char *e, const char *name)
+{
+	size_t nl = strlen(name);
+	const char *k;
+	bool esc, hit;
+
+	p = skip_ws(p + 1, e);
+	while (p < e && *p == '"') {
+		k = p + 1;
+		if (!(p = skip_string(p, e, &esc)))
+			return NULL;
+		hit = !esc && (size_t)(p - 1 - k) == nl && !memcmp(k, name, nl);
+		p = skip_ws(p, e);
+		if (p >= e || *p != ':')
+			return NULL;
+		p = skip_ws(p + 1, e);
+		if (hit)
+			return p;
+		if (!(p = skip_value(p, e)))
+			return NULL;
+		p = skip_ws(p, e);
+		if (p < e && *p == ',')
+			p = skip_ws(p + 1, e);
+	}
+	return NULL;
+}
+
+/* metadata.labels of the JSON text into s->lbl, as spans of it. False when
+ * a label's key or value has an escape (its text is not the string), or
+ * the text is not what was expected: the caller takes copies instead. */
+static bool text_labels(struct tb_store *s, const char *text, size_t len)
+{
+	const char *e = text + len, *p = skip_ws(text, e), *k, *v;
+	size_t kl;
+	bool esc;
+
+	s->nlbl = 0;
+	if (p >= e || *p != '{')
+		return false;
+	if (!(p = member(p, e, "metadata")) || *p != '{' || !(p = member(p, e, "labels")) ||
+	    *p != '{')
+		return true;	/* none */
+	p = skip_ws(p + 1, e);
+	while (p < e && *p == '"') {
+		k = p + 1;
+		if (!(p = skip_string(p, e, &esc)) || esc)
+			return false;
+		kl = (size_t)(p - 1 - k);
+		p = skip_ws(p, e);
+		if (p >= e || *p != ':')
+			return false;
+		p = skip_ws(p + 1, e);
+		if (p < e && *p == '"') {
+			v = p + 1;
+			if (!(p = skip_string(p, e, &esc)) || esc)
+				return false;
+			lbl_push(s, k, kl, v, (size_t)(p - 1 - v));
+		} else if (!(p = skip_value(p, e))) {
+			return false;
+		}
+		p = skip_ws(p, e);
+		if (p < e && *p == ',')
+			p = skip_ws(p + 1, e);
+	}
+	return p < e && *p == '}';
+}
+
+/* The labels column: "key\0value\0" pairs, so that a load needs no JSON parse. */
+static void labels_blob(struct tb_store *s, const struct tb_store_obj *o)
+{
 	tb_strbuf_reset(&s->blob);
-	for (i = 0; i < m->n; i++) {
-		tb_strbuf_add(&s->blob, m->v[i].key, strlen(m->v[i].key) + 1);
-		tb_strbuf_add(&s->blob, m->v[i].value, strlen(m->v[i].value) + 1);
+	for (size_t i = 0; i < o->nlabels; i++) {
+		tb_strbuf_add(&s->blob, o->json + o->labels[i].k, o->labels[i].kl);
+		tb_strbuf_addch(&s->blob, '\0');
+		tb_strbuf_add(&s->blob, o->json + o->labels[i].v, o->labels[i].vl);
+		tb_strbuf_addch(&s->blob, '\0');
 	}
 }
 
@@ -848,7 +1020,7 @@ static void db_bind_ver(struct tb_store *s, sqlite3_stmt *st, int at,
 		return;
 	sqlite3_bind_int64(st, at + 3, (sqlite3_int64)v->pub.rv);
 	sqlite3_bind_text(st, at + 4, v->pub.json, (int)v->pub.len, SQLITE_STATIC);
-	labels_blob(s, &v->labels);
+	labels_blob(s, &v->pub);
 	if (s->blob.len)
 		sqlite3_bind_blob(st, at + 5, s->blob.buf, (int)s->blob.len, SQLITE_STATIC);
 	else
@@ -1040,7 +1212,8 @@ static int db_load(struct tb_store *s, struct tb_err *err)
 		json = (const char *)sqlite3_column_text(st, 4);
 		blob = sqlite3_column_blob(st, 5);
 		if (!res || !ns || !name || !json || rv <= 0 ||
-		    blob_labels(s, blob, blob ? (size_t)sqlite3_column_bytes(st, 5) : 0) < 0) {
+		    (!text_labels(s, json, (size_t)sqlite3_column_bytes(st, 4)) &&
+		     blob_labels(s, blob, blob ? (size_t)sqlite3_column_bytes(st, 5) : 0) < 0)) {
 			sqlite3_finalize(st);
 			return tb_error(err, TB_EIO, "store: load: corrupt row %s %s/%s",
 					res ? res : "?", ns ? ns : "?", name ? name : "?");
@@ -1079,7 +1252,8 @@ static struct tb_store_ver *db_tombstone(struct tb_store *s, sqlite3_stmt *st)
 	const char *blob = sqlite3_column_blob(st, 5);
 
 	if (!res || !*res || !ns || !name || !*name || !json || rv <= 0 ||
-	    blob_labels(s, blob, blob ? (size_t)sqlite3_column_bytes(st, 5) : 0) < 0)
+	    (!text_labels(s, json, (size_t)sqlite3_column_bytes(st, 4)) &&
+	     blob_labels(s, blob, blob ? (size_t)sqlite3_column_bytes(st, 5) : 0) < 0))
 		return NULL;
 	if ((uint64_t)rv > s->rv)
 		s->rv = (uint64_t)rv;
@@ -1630,7 +1804,8 @@ int tb_store_put(struct tb_store *s, const char *res, const char *ns, const char
 		json_decref(root);
 		return rc;
 	}
-	doc_labels(s, root);
+	if (!text_labels(s, s->text.buf, s->text.len))
+		doc_labels(s, root);
 	v = ver_new(r, ns, name, rv, s->text.buf, s->text.len, s->lbl, s->nlbl);
 	json_decref(root);
 	if ((rc = db_write(s, v, false, &pruned, err)) < 0) {
@@ -1693,10 +1868,14 @@ int tb_store_delete(struct tb_store *s, const char *res, const char *ns, const c
 	json_decref(root);
 	if (rc < 0)
 		return rc;
-	s->nlbl = 0;
-	for (i = 0; i < old->labels.n; i++)
-		lbl_push(s, old->labels.v[i].key, strlen(old->labels.v[i].key),
-			 old->labels.v[i].value, strlen(old->labels.v[i].value));
+	if (!text_labels(s, s->text.buf, s->text.len)) {
+		s->nlbl = 0;
+		for (i = 0; i < old->pub.nlabels; i++) {
+			const struct tb_store_label *l = &old->pub.labels[i];
+
+			lbl_push(s, old->pub.json + l->k, l->kl, old->pub.json + l->v, l->vl);
+		}
+	}
 	v = ver_new(r, ns, name, rv, s->text.buf, s->text.len, s->lbl, s->nlbl);
 	if ((rc = db_write(s, v, true, &pruned, err)) < 0) {
 		ver_unref(v);

@@ -30,6 +30,12 @@
 
 struct tb_store;
 
+/* A label of a stored object: offsets from its json of the key and value
+ * (kl and vl bytes, not NUL-terminated), most often in the text itself. */
+struct tb_store_label {
+	uint32_t k, kl, v, vl;
+};
+
 /* A stored object. Everything is owned by the store and valid until the next
  * write to the same object (or tb_store_close). */
 struct tb_store_obj {
@@ -39,8 +45,15 @@ struct tb_store_obj {
 	uint64_t rv;		/* resourceVersion of the object's last change */
 	const char *json;	/* compact JSON text, metadata.resourceVersion included */
 	size_t len;
-	const struct tb_strmap *labels;	/* metadata.labels, for selectors */
+	const struct tb_store_label *labels;	/* metadata.labels, for selectors */
+	size_t nlabels;
 };
+
+/* The value of o's label key (*len bytes, not NUL-terminated), or NULL. */
+const char *tb_store_label(const struct tb_store_obj *o, const char *key, size_t *len);
+struct tb_label_selector;
+/* Does the label selector match o's labels? */
+bool tb_store_selects(const struct tb_store_obj *o, const struct tb_label_selector *sel);
 
 enum tb_store_ev_type { TB_EV_ADDED, TB_EV_MODIFIED, TB_EV_DELETED };
 

@@ -454,7 +454,23 @@ static void test_store__preconditions(void **state)
 	tb_store_close(s);
 }
 
-/* metadata.labels parsed once into the object's map. */
+/* o's label key as a string (a static buffer), or NULL. */
+static const char *label(const struct tb_store_obj *o, const char *key)
+{
+	static char buf[256];
+	const char *v;
+	size_t n;
+
+	if (!(v = tb_store_label(o, key, &n)))
+		return NULL;
+	assert_true(n < sizeof(buf));
+	memcpy(buf, v, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* metadata.labels found once, as spans of the stored text (copies when their
+ * JSON form has an escape). */
 static void test_store__labels(void **state)
 {
 	struct tstate *t = *state;
@@ -465,26 +481,47 @@ static void test_store__labels(void **state)
 		"{\"metadata\":{\"name\":\"web\",\"labels\":{\"app\":\"web\",\"tier\":\"front\","
 		"\"n\":5,\"empty\":\"\",\"\xc3\xa9t\xc3\xa9\":\"\\u00e9\"}},\"spec\":{\"labels\":"
 		"{\"not\":\"these\"}}}");
-	assert_non_null(o->labels);
-	assert_int_equal(o->labels->n, 4);	/* the number is no label */
-	assert_string_equal(o->labels->v[0].key, "app");
-	assert_string_equal(tb_strmap_get(o->labels, "app"), "web");
-	assert_string_equal(tb_strmap_get(o->labels, "tier"), "front");
-	assert_string_equal(tb_strmap_get(o->labels, "empty"), "");
-	assert_string_equal(tb_strmap_get(o->labels, "\xc3\xa9t\xc3\xa9"), "\xc3\xa9");
-	assert_null(tb_strmap_get(o->labels, "n"));
-	assert_null(tb_strmap_get(o->labels, "not"));
+	assert_int_equal(o->nlabels, 4);	/* the number is no label */
+	assert_string_equal(label(o, "app"), "web");
+	assert_string_equal(label(o, "tier"), "front");
+	assert_string_equal(label(o, "empty"), "");
+	assert_string_equal(label(o, "\xc3\xa9t\xc3\xa9"), "\xc3\xa9");
+	assert_null(label(o, "n"));
+	assert_null(label(o, "not"));
+	assert_null(label(o, "ap"));
+	assert_true(o->labels[0].k < o->len);	/* a span of the text */
 
 	o = put(s, "deployments.apps", "default", "web", "{\"metadata\":{\"labels\":{\"app\":\"v2\"}}}");
-	assert_int_equal(o->labels->n, 1);
-	assert_string_equal(tb_strmap_get(o->labels, "app"), "v2");
+	assert_int_equal(o->nlabels, 1);
+	assert_string_equal(label(o, "app"), "v2");
 	o = put(s, "deployments.apps", "default", "none", "{\"metadata\":{\"name\":\"none\"}}");
-	assert_non_null(o->labels);
-	assert_int_equal(o->labels->n, 0);
+	assert_int_equal(o->nlabels, 0);
 	o = put(s, "deployments.apps", "default", "null", "{\"metadata\":{\"labels\":null}}");
-	assert_int_equal(o->labels->n, 0);
+	assert_int_equal(o->nlabels, 0);
 	o = put(s, "deployments.apps", "default", "bare", "{}");
-	assert_int_equal(o->labels->n, 0);
+	assert_int_equal(o->nlabels, 0);
+	/* Escaped in the text: copied after it, unescaped. Values before the
+	 * labels of every JSON type are skipped on the way to them. */
+	o = put(s, "deployments.apps", "default", "esc",
+		"{\"metadata\":{\"name\":\"esc\",\"x\":[1,{\"a\":\"}\"}],\"t\":true,"
+		"\"labels\":{\"q\":\"a\\\"b\",\"k\\\\\":\"v\",\"plain\":\"p\"}}}");
+	assert_int_equal(o->nlabels, 3);
+	assert_string_equal(label(o, "q"), "a\"b");
+	assert_string_equal(label(o, "k\\"), "v");
+	assert_string_equal(label(o, "plain"), "p");
+	assert_true(o->labels[0].v > o->len);
+	tb_store_close(s);
+
+	/* And the same after a reopen, from the stored rows. */
+	s = open_store(t->dir, 0);
+	o = tb_store_get(s, "deployments.apps", "default", "esc");
+	assert_int_equal(o->nlabels, 3);
+	assert_string_equal(label(o, "q"), "a\"b");
+	assert_string_equal(label(o, "plain"), "p");
+	o = tb_store_get(s, "deployments.apps", "default", "web");
+	assert_int_equal(o->nlabels, 1);
+	assert_string_equal(label(o, "app"), "v2");
+	assert_true(o->labels[0].v < o->len);
 	tb_store_close(s);
 }
 
@@ -868,12 +905,12 @@ static void test_store__reopen(void **state)
 		assert_int_equal(g->rv, rvs[i]);
 		assert_int_equal(text_rv(g->json), rvs[i]);
 		if (strstr(texts[i], "updated")) {
-			assert_int_equal(g->labels->n, 1);
-			assert_string_equal(tb_strmap_get(g->labels, "u"), "1");
+			assert_int_equal(g->nlabels, 1);
+			assert_string_equal(label(g, "u"), "1");
 		} else {
 			snprintf(json, sizeof(json), "%zu", i);
-			assert_int_equal(g->labels->n, 2);
-			assert_string_equal(tb_strmap_get(g->labels, "i"), json);
+			assert_int_equal(g->nlabels, 2);
+			assert_string_equal(label(g, "i"), json);
 		}
 		tb_free(texts[i]);
 	}
@@ -902,8 +939,8 @@ static void labels_fn(void *data, const struct tb_store_event *ev)
 {
 	if (strcmp(ev->obj->name, "b"))
 		return;
-	assert_int_equal(ev->obj->labels->n, 1);
-	assert_string_equal(tb_strmap_get(ev->obj->labels, "app"), "b");
+	assert_int_equal(ev->obj->nlabels, 1);
+	assert_string_equal(label(ev->obj, "app"), "b");
 	(*(int *)data)++;
 }
 
