@@ -12,29 +12,29 @@
 
 #include <string.h>
 
-static struct tb_wpending *pending(struct tb_wbinding *b, const char *cluster, bool create)
+static struct tb_wpending *pending(struct tb_wbinding *b, const char *cluster)
 {
+	struct tb_wfail *f = tb_world_fail(b);
 	size_t i;
 
-	for (i = 0; i < b->pending.n; i++)
-		if (!strcmp(b->pending.v[i].cluster, cluster))
-			return &b->pending.v[i];
-	if (!create)
-		return NULL;
-	b->pending.v = tb_realloc(b->pending.v, (b->pending.n + 1) * sizeof(*b->pending.v));
-	memset(&b->pending.v[b->pending.n], 0, sizeof(*b->pending.v));
-	b->pending.v[b->pending.n].cluster = tb_strdup(cluster);
-	return &b->pending.v[b->pending.n++];
+	for (i = 0; i < f->pending.n; i++)
+		if (!strcmp(f->pending.v[i].cluster, cluster))
+			return &f->pending.v[i];
+	f->pending.v = tb_realloc(f->pending.v, (f->pending.n + 1) * sizeof(*f->pending.v));
+	memset(&f->pending.v[f->pending.n], 0, sizeof(*f->pending.v));
+	f->pending.v[f->pending.n].cluster = tb_strdup(cluster);
+	return &f->pending.v[f->pending.n++];
 }
 
 static void drop_pending(struct tb_wbinding *b, const char *cluster)
 {
-	size_t i;
+	struct tb_wfail *f = b->fail;
 
-	for (i = 0; i < b->pending.n; i++) {
-		if (!strcmp(b->pending.v[i].cluster, cluster)) {
-			tb_free(b->pending.v[i].cluster);
-			b->pending.v[i] = b->pending.v[--b->pending.n];
+	for (size_t i = 0; f && i < f->pending.n; i++) {
+		if (!strcmp(f->pending.v[i].cluster, cluster)) {
+			tb_free(f->pending.v[i].cluster);
+			f->pending.v[i] = f->pending.v[--f->pending.n];
+			tb_world_fail_done(b);
 			return;
 		}
 	}
@@ -135,12 +135,11 @@ static int64_t taint_evictions(struct tb_world *w, struct tb_wbinding *b, int64_
 		d = tb_taintmgr_decide(c->obj.spec.taints.v, c->obj.spec.taints.n,
 				       pl->cluster_tolerations.v, pl->cluster_tolerations.n, now, &at);
 		if (d == TB_EVICT_NEVER) {
-			if (b->pending.n)
-				drop_pending(b, cn);
+			drop_pending(b, cn);
 			i++;
 			continue;
 		}
-		p = pending(b, cn, true);
+		p = pending(b, cn);
 		if (d == TB_EVICT_AT) {
 			p->at_ms = at;
 			next = min_delay(next, at - now);

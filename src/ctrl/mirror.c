@@ -306,12 +306,13 @@ void tb__mirror_on_binding(struct tb_tugd *t, const struct tb_store_event *ev)
 	}
 	if (t->writing && wb) {
 		wb->rv = ev->rv;	/* our own write-back */
+		wb->held = true;	/* until its Works are synced */
 		return;
 	}
 	if (decode_version(t, ev->obj, &b, &sp))
 		return;
 	if (!wb) {
-		size_t i = tb_world_add_binding(w, b, ev->obj->ns[0] != '\0', NULL, NULL);
+		size_t i = tb_world_add_binding(w, b, ev->obj->ns[0] != '\0');
 
 		wb = &w->bindings.v[i];	/* (the call may move the vector) */
 	} else {
@@ -328,6 +329,9 @@ void tb__mirror_on_binding(struct tb_tugd *t, const struct tb_store_event *ev)
 	}
 	wb->shared_placement = sp;
 	wb->rv = ev->rv;
+	/* Kept until its Works are synced, but for the bindings loaded at
+	 * start: all of them at once would be a typed copy of each. */
+	wb->held = !t->loading;
 	tb_world_changed(w, wb, pending);
 	/* Karmada's rule: a binding is (re)scheduled when its generation moved
 	 * past the one the scheduler last observed. */

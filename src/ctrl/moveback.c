@@ -29,25 +29,27 @@ int64_t tb_move_back_after(const struct tb_binding *b)
 
 void tb_world_evicted(struct tb_wbinding *b, const char *cluster, int64_t now_ms)
 {
+	struct tb_wfail *f;
 	size_t i;
 
 	if (!b->move_back_after_ms)
 		return;
-	for (i = 0; i < b->evicted_from.n; i++)
-		if (!strcmp(b->evicted_from.v[i].cluster, cluster)) {
-			b->evicted_from.v[i].at_ms = now_ms;
+	f = tb_world_fail(b);
+	for (i = 0; i < f->evicted_from.n; i++)
+		if (!strcmp(f->evicted_from.v[i].cluster, cluster)) {
+			f->evicted_from.v[i].at_ms = now_ms;
 			return;
 		}
-	b->evicted_from.v = tb_realloc(b->evicted_from.v,
-				       (b->evicted_from.n + 1) * sizeof(*b->evicted_from.v));
-	b->evicted_from.v[b->evicted_from.n].cluster = tb_strdup(cluster);
-	b->evicted_from.v[b->evicted_from.n++].at_ms = now_ms;
+	f->evicted_from.v = tb_realloc(f->evicted_from.v,
+				       (f->evicted_from.n + 1) * sizeof(*f->evicted_from.v));
+	f->evicted_from.v[f->evicted_from.n].cluster = tb_strdup(cluster);
+	f->evicted_from.v[f->evicted_from.n++].at_ms = now_ms;
 }
 
-static void forget(struct tb_wbinding *b, size_t i)
+static void forget(struct tb_wfail *f, size_t i)
 {
-	tb_free(b->evicted_from.v[i].cluster);
-	b->evicted_from.v[i] = b->evicted_from.v[--b->evicted_from.n];
+	tb_free(f->evicted_from.v[i].cluster);
+	f->evicted_from.v[i] = f->evicted_from.v[--f->evicted_from.n];
 }
 
 /* Ready, answering and without taints: since when, or -1. */
@@ -165,11 +167,11 @@ static int64_t surge(struct tb_world *w, struct tb_wbinding *b, const char *name
 	struct tb_strbuf sb = TB_STRBUF_INIT;
 	struct tb_sched_result r;
 	int64_t next = w->cfg.probe_period_ms, short_of = 0;
-	bool timeout = now_ms - b->moving_since >= w->cfg.graceful_eviction_timeout_ms;
+	bool timeout = now_ms - b->fail->moving_since >= w->cfg.graceful_eviction_timeout_ms;
 
 	if (!fresh_schedule(w, b, now_ms, &r)) {
 		tb_world_emit(w, now_ms, TB_EV_MOVEBACK, name, "move back to %s abandoned: %s",
-			      b->moving_back, r.error ? r.error : "nothing can be scheduled");
+			      b->fail->moving_back, r.error ? r.error : "nothing can be scheduled");
 		goto done;
 	}
 	if (raise_to(&b->obj->spec, &r, &sb)) {
@@ -199,8 +201,8 @@ static int64_t surge(struct tb_world *w, struct tb_wbinding *b, const char *name
 	tb_world_emit(w, now_ms, TB_EV_MOVEBACK, name, "%s: rebalanced to %s",
 		      short_of ? "graceful eviction timeout" : "every replica ready", sb.buf);
 done:
-	tb_free(b->moving_back);
-	b->moving_back = NULL;
+	tb_free(b->fail->moving_back);
+	b->fail->moving_back = NULL;
 	next = 0;
 out:
 	tb_sched_result_release(&r);
@@ -219,29 +221,30 @@ int64_t tb_ctrl_move_back(struct tb_world *w, int64_t now_ms)
 	for (size_t i = 0; i < w->bindings.n; i++) {
 		struct tb_wbinding *b = &w->bindings.v[i];
 
-		if (!b->move_back_after_ms || (!b->moving_back && !b->evicted_from.n))
+		if (!b->move_back_after_ms || !b->fail ||
+		    (!b->fail->moving_back && !b->fail->evicted_from.n))
 			continue;
 		if (!tb_world_obj(w, b))	/* never parked while moving back */
 			continue;
 		tb_world_binding_name(b, name, sizeof(name));
-		if (b->moving_back) {
+		if (b->fail->moving_back) {
 			d = surge(w, b, name, now_ms);
 			if (d && (!next || d < next))
 				next = d;
 			continue;
 		}
-		for (size_t k = 0; k < b->evicted_from.n;) {
-			const char *cn = b->evicted_from.v[k].cluster;
+		for (size_t k = 0; k < b->fail->evicted_from.n;) {
+			const char *cn = b->fail->evicted_from.v[k].cluster;
 			const struct tb_wcluster *c = tb_world_cluster(w, cn);
 
 			target_of(&b->obj->spec, cn, &found);
 			if (!c || found) {	/* gone, or back already */
-				forget(b, k);
+				forget(b->fail, k);
 				continue;
 			}
 			since = healthy_since(c);
-			due = (since > b->evicted_from.v[k].at_ms ? since :
-			       b->evicted_from.v[k].at_ms) + b->move_back_after_ms;
+			due = (since > b->fail->evicted_from.v[k].at_ms ? since :
+			       b->fail->evicted_from.v[k].at_ms) + b->move_back_after_ms;
 			if (since < 0 || now_ms < due) {
 				d = since < 0 ? w->cfg.probe_period_ms : due - now_ms;
 				if (!next || d < next)
@@ -254,21 +257,21 @@ int64_t tb_ctrl_move_back(struct tb_world *w, int64_t now_ms)
 					      "but a fresh schedule would not place replicas there: "
 					      "staying", cn);
 				tb_sched_result_release(&r);
-				forget(b, k);
+				forget(b->fail, k);
 				continue;
 			}
 			/* Start everything the fresh answer adds, taking nothing away yet. */
 			tb_strbuf_reset(&sb);
 			raise_to(&b->obj->spec, &r, &sb);
 			tb_sched_result_release(&r);
-			b->moving_back = tb_strdup(cn);
-			b->moving_since = now_ms;
+			b->fail->moving_back = tb_strdup(cn);
+			b->fail->moving_since = now_ms;
 			tb_world_emit(w, now_ms, TB_EV_MOVEBACK, name, "%s healthy for %s: starting "
 				      "%s before taking any replica elsewhere", cn,
 				      tb_duration_format((now_ms - since) * 1000000, dur),
 				      sb.len ? sb.buf : "nothing new");
 			clusters_edited(w, b, now_ms);
-			forget(b, k);
+			forget(b->fail, k);
 			if (!next || w->cfg.probe_period_ms < next)
 				next = w->cfg.probe_period_ms;
 			break;	/* one move back at a time */

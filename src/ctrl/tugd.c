@@ -341,8 +341,10 @@ int tb_tugd_new(struct tb_tugd **ret, struct event_base *base, struct tb_store *
 	tb__exec_init(t);
 	tb__failover_init(t);
 	/* Level-triggered: at start everything is looked at once. */
+	t->loading = true;
 	for (size_t i = 0; res[i]; i++)
 		tb_store_list(store, res[i], NULL, NULL, NULL, load, t);
+	t->loading = false;
 	t->sub = tb_store_subscribe(store, on_event, t);
 	tb__tugd_kick(t);
 	*ret = t;

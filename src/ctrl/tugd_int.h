@@ -81,6 +81,7 @@ struct tb_tugd {
 	struct tb_world world;
 	struct tb_hmap placements;	/* placement JSON -> one shared typed copy */
 	bool writing;			/* the store event is our own write-back */
+	bool loading;			/* the store events are the objects at start */
 
 	/* Resource detector. */
 	struct tb_dpolicy **policies;

@@ -212,6 +212,7 @@ static void sync_one(struct tb_tugd *t, const char *key)
 				break;
 		return;
 	}
+	wb->held = false;	/* (parked at the end of the turn) */
 	if (!(b = tb_world_obj(&t->world, wb)))
 		return;
 	tk = b->spec.resource.api_version && b->spec.resource.kind ?

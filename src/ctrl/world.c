@@ -25,13 +25,16 @@ static void binding_release(struct tb_wbinding *b)
 	tb_free(b->key);
 	tb_free(b->targets);
 	tb_free(b->unschedulable);
-	for (k = 0; k < b->pending.n; k++)
-		tb_free(b->pending.v[k].cluster);
-	tb_free(b->pending.v);
-	for (k = 0; k < b->evicted_from.n; k++)
-		tb_free(b->evicted_from.v[k].cluster);
-	tb_free(b->evicted_from.v);
-	tb_free(b->moving_back);
+	if (!b->fail)
+		return;
+	for (k = 0; k < b->fail->pending.n; k++)
+		tb_free(b->fail->pending.v[k].cluster);
+	tb_free(b->fail->pending.v);
+	for (k = 0; k < b->fail->evicted_from.n; k++)
+		tb_free(b->fail->evicted_from.v[k].cluster);
+	tb_free(b->fail->evicted_from.v);
+	tb_free(b->fail->moving_back);
+	tb_free(b->fail);
 }
 
 void tb_world_release(struct tb_world *w)
@@ -203,8 +206,26 @@ static void loaded(struct tb_world *w, size_t i)
 		push_idx(&w->loaded_idx.v, &w->loaded_idx.n, &w->loaded_alloc, i);
 }
 
-size_t tb_world_add_binding(struct tb_world *w, struct tb_binding *b, bool namespaced,
-			    const struct tb_policy *policy, const json_t *tmpl)
+struct tb_wfail *tb_world_fail(struct tb_wbinding *b)
+{
+	if (!b->fail)
+		b->fail = tb_calloc(1, sizeof(*b->fail));
+	return b->fail;
+}
+
+void tb_world_fail_done(struct tb_wbinding *b)
+{
+	struct tb_wfail *f = b->fail;
+
+	if (!f || f->pending.n || f->evicted_from.n || f->moving_back)
+		return;
+	tb_free(f->pending.v);
+	tb_free(f->evicted_from.v);
+	tb_free(f);
+	b->fail = NULL;
+}
+
+size_t tb_world_add_binding(struct tb_world *w, struct tb_binding *b, bool namespaced)
 {
 	struct tb_wbinding *wb;
 
@@ -217,8 +238,6 @@ size_t tb_world_add_binding(struct tb_world *w, struct tb_binding *b, bool names
 	bindex_add(w, w->bindings.n);
 	summarize(w, wb);
 	wb->namespaced = namespaced;
-	wb->policy = policy;
-	wb->tmpl = tmpl;
 	tb_world_need_schedule(w, wb, true);
 	loaded(w, w->bindings.n);
 	return w->bindings.n++;
@@ -252,14 +271,15 @@ struct tb_binding *tb_world_obj(struct tb_world *w, struct tb_wbinding *b)
 /* A binding a controller is working on keeps its typed copy. */
 static bool busy(const struct tb_wbinding *b)
 {
-	return b->need_schedule || b->changed || b->obj->spec.graceful_eviction_tasks.n ||
-	       b->evicted_from.n || b->moving_back;
+	return b->need_schedule || b->changed || b->held || b->obj->spec.graceful_eviction_tasks.n ||
+	       (b->fail && (b->fail->evicted_from.n || b->fail->moving_back));
 }
 
 static void park(struct tb_world *w, struct tb_wbinding *b)
 {
 	const struct tb_binding_spec *spec = &b->obj->spec;
 
+	tb_world_fail_done(b);
 	b->ntargets = (uint32_t)spec->clusters.n;
 	b->targets = b->ntargets ? tb_malloc(b->ntargets * sizeof(*b->targets)) : NULL;
 	for (size_t k = 0; k < b->ntargets; k++) {

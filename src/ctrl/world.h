@@ -65,14 +65,19 @@ struct tb_wbinding {
 	bool namespaced;
 	bool need_schedule;
 	bool changed;			/* obj changed since it was last written (tugd) */
-	const struct tb_policy *policy;	/* borrowed */
-	const json_t *tmpl;		/* borrowed */
+	bool held;			/* kept loaded for a use due soon (tugd: Works to sync) */
 	uint64_t rv;			/* resourceVersion obj was read or written at (tugd) */
 	void *shared_placement;		/* tugd: the shared entry placement is */
 	char *unschedulable;		/* the last scheduling failure, or NULL */
-	TB_VEC(struct tb_wpending) pending;
 	/* Moving back after recovery (TB_ANN_MOVE_BACK_AFTER; 0: off). */
 	int64_t move_back_after_ms;
+	struct tb_wfail *fail;		/* NULL until an eviction concerns it */
+};
+
+/* What the failover controllers keep of a binding they work on: a few of
+ * hundreds of thousands, so apart (tb_world_fail). */
+struct tb_wfail {
+	TB_VEC(struct tb_wpending) pending;
 	TB_VEC(struct tb_wevicted) evicted_from;
 	char *moving_back;		/* a surge under way, for this cluster; or NULL */
 	int64_t moving_since;
@@ -141,14 +146,17 @@ void tb_world_release(struct tb_world *w);
 /* Takes ownership of *c (the struct is moved). Returns its index. */
 size_t tb_world_add_cluster(struct tb_world *w, struct tb_cluster *c, int64_t now_ms);
 /* Takes ownership of b (allocated). */
-size_t tb_world_add_binding(struct tb_world *w, struct tb_binding *b, bool namespaced,
-			    const struct tb_policy *policy, const json_t *tmpl);
+size_t tb_world_add_binding(struct tb_world *w, struct tb_binding *b, bool namespaced);
+/* b's failover state, created empty if it has none. */
+struct tb_wfail *tb_world_fail(struct tb_wbinding *b);
+/* Frees b's failover state if nothing is left in it. */
+void tb_world_fail_done(struct tb_wbinding *b);
 /* Replaces b's typed copy with obj (owned): a new version from outside. */
 void tb_world_set_obj(struct tb_world *w, struct tb_wbinding *b, struct tb_binding *obj);
 /* b's typed copy, decoded by the loader when parked; NULL when that fails. */
 struct tb_binding *tb_world_obj(struct tb_world *w, struct tb_wbinding *b);
 /* Frees the typed copies no controller is working on: no schedule or
- * write-back due, no graceful eviction task, no move back. */
+ * write-back due, no graceful eviction task, no move back, not held. */
 void tb_world_park(struct tb_world *w);
 /* The same for one binding (a new version just mirrored). */
 void tb_world_park_one(struct tb_world *w, struct tb_wbinding *b);

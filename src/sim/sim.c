@@ -469,7 +469,7 @@ static void check_move_back(struct sim *s, size_t b, int64_t total, int64_t want
 	char name[300];
 	size_t c;
 
-	if (wb->moving_back && *floor < 0)
+	if ((wb->fail && wb->fail->moving_back) && *floor < 0)
 		*floor = s->ready_total[b] < want ? s->ready_total[b] : want;
 	if (*floor < 0)
 		return;
@@ -484,7 +484,7 @@ static void check_move_back(struct sim *s, size_t b, int64_t total, int64_t want
 		violate(s, "move back keeps replicas ready", "%s: %" PRId64 " ready during a move "
 			"back, down from %" PRId64, tb_world_binding_name(wb, name, sizeof(name)),
 			total, *floor);
-	if (!wb->moving_back && !wb->need_schedule && total >= want)
+	if (!(wb->fail && wb->fail->moving_back) && !wb->need_schedule && total >= want)
 		*floor = -1;
 }
 
@@ -708,7 +708,7 @@ static void check_placements(struct sim *s)
 			sum += spec->clusters.v[i].replicas;
 		/* A move back's surge asks for more, on purpose, until it rebalances. */
 		if (divided && !wb->unschedulable && !wb->need_schedule && spec->replicas &&
-		    spec->clusters.n && sum != spec->replicas && !wb->moving_back)
+		    spec->clusters.n && sum != spec->replicas && !(wb->fail && wb->fail->moving_back))
 			violate(s, "assigned replicas == desired", "%s has %" PRId64 " of %" PRId64
 				" replicas assigned", wb->obj->metadata.name, sum, spec->replicas);
 	}
@@ -797,7 +797,7 @@ static void setup(struct sim *s)
 		b = tb_schema_new(&tb_binding_schema);
 		if (tb_detect_binding(o->json, best, !o->kind->namespaced, b, &err) == 0) {
 			b->metadata.generation = 1;
-			tb_world_add_binding(&s->w, b, o->kind->namespaced, best, o->json);
+			tb_world_add_binding(&s->w, b, o->kind->namespaced);
 		} else {
 			tb_schema_free(&tb_binding_schema, b);
 		}
