@@ -54,7 +54,6 @@ int tb__tugd_put(struct tb_tugd *t, const struct tb_kind *k, const char *res, js
 	const struct tb_store_obj *cur, *st;
 	struct tb_err err = TB_ERR_INIT;
 	json_t *curj = NULL;
-	char *text;
 	int rc = 0;
 
 	ns = ns ? ns : "";
@@ -71,10 +70,8 @@ int tb__tugd_put(struct tb_tugd *t, const struct tb_kind *k, const char *res, js
 			goto out;
 		}
 	}
-	text = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	rc = tb_store_put(t->store, res, ns, name, text, strlen(text), cur ? cur->rv : 0, !cur,
-			  cur != NULL, &st, &err);
-	free(text);
+	rc = tb_store_put_doc(t->store, res, ns, name, obj, cur ? cur->rv : 0, !cur, cur != NULL,
+			      &st, &err);
 	if (rc)
 		tb_warn("controller: cannot write %s %s/%s: %s", res, ns, name, err.msg);
 	else if (ret_rv)

@@ -89,7 +89,6 @@ static void store_and_reply(struct tb_req *q, json_t *obj, const struct tb_store
 	struct tb_err err = TB_ERR_INIT;
 	const struct tb_store_obj *st;
 	const char *name = tb_reqobj_name(obj);
-	char *text;
 	int rc;
 
 	if (cur && tb_reqobj_same(obj, cur)) {
@@ -102,10 +101,8 @@ static void store_and_reply(struct tb_req *q, json_t *obj, const struct tb_store
 		tb_reply_json(q, create ? 201 : 200, obj);
 		return;
 	}
-	text = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	rc = tb_store_put(q->srv->store, q->route.res, tb_reqobj_namespace(obj), name, text,
-			  strlen(text), cur ? cur->rv : 0, create, !create, &st, &err);
-	free(text);
+	rc = tb_store_put_doc(q->srv->store, q->route.res, tb_reqobj_namespace(obj), name, obj,
+			      cur ? cur->rv : 0, create, !create, &st, &err);
 	if (rc) {
 		reply_store_error(q, rc, name, &err);
 		return;

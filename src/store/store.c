@@ -1761,13 +1761,8 @@ int tb_store_put(struct tb_store *s, const char *res, const char *ns, const char
 		 const char *json, size_t len, uint64_t expected_rv, bool must_create,
 		 bool must_exist, const struct tb_store_obj **ret, struct tb_err *err)
 {
-	uint64_t rv = s->rv + 1;
-	struct tb_store_ver *old, *v;
-	struct tb_store_res *r;
 	json_error_t jerr;
 	json_t *root;
-	size_t slot;
-	bool pruned;
 	int rc;
 
 	if ((rc = check_key(res, ns, name, err)) < 0)
@@ -1779,12 +1774,28 @@ int tb_store_put(struct tb_store *s, const char *res, const char *ns, const char
 		return tb_error(err, TB_EINVAL, "%s %s%s%s: invalid JSON at line %d column %d: %s",
 				res, ns, *ns ? "/" : "", name, json ? jerr.line : 0,
 				json ? jerr.column : 0, json ? jerr.text : "no text");
-	if (!json_is_object(root)) {
-		rc = tb_error(err, TB_EINVAL, "%s %s%s%s: object must be a JSON object, not %s",
-			      res, ns, *ns ? "/" : "", name, tb_json_type_name(root));
-		json_decref(root);
+	rc = tb_store_put_doc(s, res, ns, name, root, expected_rv, must_create, must_exist, ret,
+			      err);
+	json_decref(root);
+	return rc;
+}
+
+int tb_store_put_doc(struct tb_store *s, const char *res, const char *ns, const char *name,
+		     json_t *root, uint64_t expected_rv, bool must_create, bool must_exist,
+		     const struct tb_store_obj **ret, struct tb_err *err)
+{
+	uint64_t rv = s->rv + 1;
+	struct tb_store_ver *old, *v;
+	struct tb_store_res *r;
+	size_t slot;
+	bool pruned;
+	int rc;
+
+	if ((rc = check_key(res, ns, name, err)) < 0)
 		return rc;
-	}
+	if (!json_is_object(root))
+		return tb_error(err, TB_EINVAL, "%s %s%s%s: object must be a JSON object, not %s",
+				res, ns, *ns ? "/" : "", name, tb_json_type_name(root));
 	r = res_get(s, res);
 	old = res_lookup(r, ns, name, &slot);
 	if (old && must_create)
@@ -1798,16 +1809,15 @@ int tb_store_put(struct tb_store *s, const char *res, const char *ns, const char
 			      " the object has been modified (resourceVersion %" PRIu64
 			      ", expected %" PRIu64 ")", res, ns, *ns ? "/" : "", name,
 			      old ? old->pub.rv : 0, expected_rv);
-	else
-		rc = doc_stamp(s, root, rv, err);
-	if (rc < 0) {
-		json_decref(root);
+	else if ((rc = doc_stamp(s, root, rv, err)) == 0 && s->text.len > TB_MAX_DOC_BYTES)
+		rc = tb_error(err, TB_ETOOBIG, "%s %s%s%s: object is %zu bytes, over the limit"
+			      " of %u", res, ns, *ns ? "/" : "", name, s->text.len,
+			      TB_MAX_DOC_BYTES);
+	if (rc < 0)
 		return rc;
-	}
 	if (!text_labels(s, s->text.buf, s->text.len))
 		doc_labels(s, root);
 	v = ver_new(r, ns, name, rv, s->text.buf, s->text.len, s->lbl, s->nlbl);
-	json_decref(root);
 	if ((rc = db_write(s, v, false, &pruned, err)) < 0) {
 		ver_unref(v);
 		return rc;

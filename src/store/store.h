@@ -25,6 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "api/schema.h"
 #include "lib/err.h"
 
@@ -110,6 +112,12 @@ size_t tb_store_count(const struct tb_store *s, const char *res);
 int tb_store_put(struct tb_store *s, const char *res, const char *ns, const char *name,
 		 const char *json, size_t len, uint64_t expected_rv, bool must_create,
 		 bool must_exist, const struct tb_store_obj **ret, struct tb_err *err);
+
+/* The same for an object already parsed: root is the caller's, and gets
+ * metadata.resourceVersion set to the new value. */
+int tb_store_put_doc(struct tb_store *s, const char *res, const char *ns, const char *name,
+		     json_t *root, uint64_t expected_rv, bool must_create, bool must_exist,
+		     const struct tb_store_obj **ret, struct tb_err *err);
 
 /* Deletes an object (expected_rv as above). The DELETED event carries the
  * object as it was, with the deletion's rv. */
