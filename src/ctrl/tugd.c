@@ -99,7 +99,6 @@ int tb__tugd_mark_deleted(struct tb_tugd *t, const char *res, const char *ns, co
 	const struct tb_store_obj *o = tb_store_get(t->store, res, ns, name);
 	struct tb_err err = TB_ERR_INIT;
 	json_t *j, *md;
-	char *text;
 	int rc;
 
 	if (!o)
@@ -116,12 +115,9 @@ int tb__tugd_mark_deleted(struct tb_tugd *t, const char *res, const char *ns, co
 	}
 	json_object_set_new(md, "deletionTimestamp", tb_stamp_time(t->now_ms()));
 	json_object_del(md, "resourceVersion");
-	text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	rc = tb_store_put(t->store, res, ns, name, text, strlen(text), o->rv, false, true, NULL,
-			  &err);
+	rc = tb_store_put_doc(t->store, res, ns, name, j, o->rv, false, true, NULL, &err);
 	if (rc)
 		tb_warn("controller: cannot mark %s %s/%s deleted: %s", res, ns, name, err.msg);
-	free(text);
 	json_decref(j);
 	return rc;
 }

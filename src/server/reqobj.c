@@ -450,7 +450,6 @@ void tb_reqobj_handle_delete(struct tb_req *q)
 						      q->route.name), *st;
 	struct tb_err err = TB_ERR_INIT;
 	json_t *obj, *md;
-	char *text;
 	int rc;
 
 	if (!cur) {
@@ -472,10 +471,8 @@ void tb_reqobj_handle_delete(struct tb_req *q)
 		json_object_set_new(md, "deletionTimestamp", tb_stamp_time(q->now_ms));
 		json_object_set_new(md, "deletionGracePeriodSeconds", json_integer(0));
 		json_object_del(md, "resourceVersion");
-		text = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		rc = tb_store_put(q->srv->store, q->route.res, cur->ns, cur->name, text,
-				  strlen(text), cur->rv, false, true, &st, &err);
-		free(text);
+		rc = tb_store_put_doc(q->srv->store, q->route.res, cur->ns, cur->name, obj, cur->rv,
+				      false, true, &st, &err);
 		if (rc) {
 			tb_reply_status(q, 500, "InternalError", err.msg, NULL);
 			goto out;
