@@ -268,11 +268,14 @@ struct tb_binding *tb_world_obj(struct tb_world *w, struct tb_wbinding *b)
 	return obj;
 }
 
-/* A binding a controller is working on keeps its typed copy. */
+/* A binding a controller is working on keeps its typed copy. (One with a
+ * pending eviction is loaded only once the eviction is due, and then it is
+ * looked at again on every pass until it is carried out.) */
 static bool busy(const struct tb_wbinding *b)
 {
 	return b->need_schedule || b->changed || b->held || b->obj->spec.graceful_eviction_tasks.n ||
-	       (b->fail && (b->fail->evicted_from.n || b->fail->moving_back));
+	       (b->fail && (b->fail->pending.n || b->fail->evicted_from.n ||
+			    b->fail->moving_back));
 }
 
 static void park(struct tb_world *w, struct tb_wbinding *b)

@@ -156,7 +156,7 @@ void tb_world_set_obj(struct tb_world *w, struct tb_wbinding *b, struct tb_bindi
 /* b's typed copy, decoded by the loader when parked; NULL when that fails. */
 struct tb_binding *tb_world_obj(struct tb_world *w, struct tb_wbinding *b);
 /* Frees the typed copies no controller is working on: no schedule or
- * write-back due, no graceful eviction task, no move back, not held. */
+ * write-back due, no eviction due or under way, no move back, not held. */
 void tb_world_park(struct tb_world *w);
 /* The same for one binding (a new version just mirrored). */
 void tb_world_park_one(struct tb_world *w, struct tb_wbinding *b);
