@@ -37,7 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Memory: an object costs one allocation (an 80-byte header, 16 bytes per label,
+/* Memory: an object costs one allocation (an 88-byte header, 16 bytes per label,
  * then namespace, name and text), a hash slot (8 bytes, load at most 0.7) and
  * an index slot (8 bytes, chunks a quarter full at worst): about 250 bytes
  * beyond the text for a ResourceBinding with six labels. Labels are spans of
