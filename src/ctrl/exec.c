@@ -650,6 +650,13 @@ void tb__exec_member_ready(struct tb_member *m)
 		period = period > TB_MEMBER_STATUS_MS ? period : TB_MEMBER_STATUS_MS;
 	if (now < m->next_list_ms)
 		return;
+	/* Placements first: while a failover's evictions wait for answers or
+	 * its bindings wait to be placed and written, a round of lists
+	 * (thousands of objects to parse, over all the members) would hold
+	 * them up. It waits, one period at most. */
+	if ((t->world.n_need_schedule || t->world.n_changed || t->world.quorum_wait) &&
+	    m->next_list_ms && now < m->next_list_ms + period)
+		return;
 	m->next_list_ms = now + period;
 	for (size_t i = 0; i < TB_MEMBER_LISTS; i++) {
 		if (m->list_req[i])
