@@ -339,3 +339,35 @@ pull_clusters() {
 		EOT
 	done
 }
+
+# ---- members and placements (member kubeconfigs in $TRASH/kc) ----
+
+# on MEMBER ARGS...: kubectl against a member itself.
+on() {
+	m=$1
+	shift
+	kubectl --kubeconfig "$TRASH/kc/$m.kubeconfig" "$@"
+}
+# ready_on MEMBER DEPLOY: its readyReplicas there ("" when absent).
+ready_on() { on "$1" get deploy "$2" -o jsonpath='{.status.readyReplicas}' 2>/dev/null; }
+# total_ready DEPLOY MEMBERS...: readyReplicas summed over the members.
+total_ready() {
+	d=$1
+	shift
+	n=0
+	for m; do
+		r=$(ready_on "$m" "$d")
+		n=$((n + ${r:-0}))
+	done
+	echo $n
+}
+# is VALUE COMMAND...: the command prints VALUE (for poll).
+is() { test "$("${@:2}")" = "$1"; }
+# ready_of CLUSTER: its Ready condition's status, on tugd.
+ready_of() {
+	kubectl get cluster "$1" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}'
+}
+# placement BINDING: "member1=4 member2=2 " from its spec.clusters.
+placement() {
+	kubectl get rb "$1" -o jsonpath='{range .spec.clusters[*]}{.name}={.replicas} {end}'
+}

@@ -20,31 +20,8 @@ start_ms() {
 	MS_PID=$MSIM_PID
 }
 
-# on MEMBER ARGS...: kubectl against a member itself.
-on() {
-	m=$1
-	shift
-	kubectl --kubeconfig "$TRASH/kc/$m.kubeconfig" "$@"
-}
-# replicas_on MEMBER DEPLOY: its readyReplicas there ("" when absent).
-ready_on() { on "$1" get deploy "$2" -o jsonpath='{.status.readyReplicas}' 2>/dev/null; }
-# total_ready DEPLOY MEMBERS...: readyReplicas summed over the members.
-total_ready() {
-	d=$1
-	shift
-	n=0
-	for m; do
-		r=$(ready_on "$m" "$d")
-		n=$((n + ${r:-0}))
-	done
-	echo $n
-}
-is() { test "$("${@:2}")" = "$1"; }
 absent_on() { ! on "$1" get deploy "$2" >/dev/null 2>&1; }
 has_taint() { taints_of "$1" | grep -q "$2"; }
-ready_of() {
-	kubectl get cluster "$1" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}'
-}
 clusters_of() {
 	kubectl get rb "$1" -o jsonpath='{range .spec.clusters[*]}{.name} {end}'
 }

@@ -21,18 +21,8 @@ svc_url() {
 }
 start_tugd "$TRASH/data" --profile fast || exit 1
 
-on() {
-	m=$1
-	shift
-	kubectl --kubeconfig "$TRASH/kc/$m.kubeconfig" "$@"
-}
-ready_on() { on "$1" get deploy "$2" -o jsonpath='{.status.readyReplicas}' 2>/dev/null; }
-is() { test "$("${@:2}")" = "$1"; }
 clusters_of() {
 	kubectl get rb "$1" -o jsonpath='{range .spec.clusters[*]}{.name} {end}'
-}
-ready_of() {
-	kubectl get cluster "$1" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}'
 }
 n_clusters() { clusters_of "$1" | wc -w; }
 # moved_off BINDING MEMBER: placed, and not on MEMBER.
@@ -78,6 +68,24 @@ spec:
 YAML
 }
 
+# policy_yaml NAME PLACEMENT: a policy for the three objects of service_yaml
+# over the three members; PLACEMENT adds lines to spec.placement.
+policy_yaml() {
+	cat <<YAML
+---
+apiVersion: policy.karmada.io/v1alpha1
+kind: PropagationPolicy
+metadata: {name: $1, namespace: default}
+spec:
+  resourceSelectors:
+  - {apiVersion: apps/v1, kind: Deployment, name: $1}
+  - {apiVersion: v1, kind: ConfigMap, name: $1-config}
+  - {apiVersion: v1, kind: Service, name: $1}
+  placement:
+    clusterAffinity: {clusterNames: [member1, member2, member3]}$2
+YAML
+}
+
 test_expect_success 'three members with service endpoints join' '
 	for i in 1 2 3; do
 		tugctl join member$i --cluster-kubeconfig $TRASH/kc/member$i.kubeconfig ||
@@ -91,22 +99,8 @@ test_expect_success 'three members with service endpoints join' '
 test_expect_success 'the online service runs on one member: Deployment, ConfigMap, Service' '
 	{
 		service_yaml web &&
-		cat <<-YAML
-		---
-		apiVersion: policy.karmada.io/v1alpha1
-		kind: PropagationPolicy
-		metadata: {name: web, namespace: default}
-		spec:
-		  resourceSelectors:
-		  - {apiVersion: apps/v1, kind: Deployment, name: web}
-		  - {apiVersion: v1, kind: ConfigMap, name: web-config}
-		  - {apiVersion: v1, kind: Service, name: web}
-		  placement:
-		    clusterAffinity: {clusterNames: [member1, member2, member3]}
-		    replicaScheduling:
-		      replicaSchedulingType: Divided
-		      replicaDivisionPreference: Aggregated
-		YAML
+		policy_yaml web "
+    replicaScheduling: {replicaSchedulingType: Divided, replicaDivisionPreference: Aggregated}"
 	} >web.yaml &&
 	kubectl apply -f web.yaml &&
 	poll is 1 n_clusters web-deployment &&
@@ -170,24 +164,9 @@ test_expect_success 'the dead member comes back: the service stays where it is n
 test_expect_success 'zero downtime: the same service spread over two members, one replica each' '
 	{
 		service_yaml web &&
-		cat <<-YAML
-		---
-		apiVersion: policy.karmada.io/v1alpha1
-		kind: PropagationPolicy
-		metadata: {name: web, namespace: default}
-		spec:
-		  resourceSelectors:
-		  - {apiVersion: apps/v1, kind: Deployment, name: web}
-		  - {apiVersion: v1, kind: ConfigMap, name: web-config}
-		  - {apiVersion: v1, kind: Service, name: web}
-		  placement:
-		    clusterAffinity: {clusterNames: [member1, member2, member3]}
-		    spreadConstraints:
-		    - {spreadByField: cluster, minGroups: 2, maxGroups: 2}
-		    replicaScheduling:
-		      replicaSchedulingType: Divided
-		      replicaDivisionPreference: Weighted
-		YAML
+		policy_yaml web "
+    spreadConstraints: [{spreadByField: cluster, minGroups: 2, maxGroups: 2}]
+    replicaScheduling: {replicaSchedulingType: Divided, replicaDivisionPreference: Weighted}"
 	} >standby.yaml &&
 	kubectl apply -f standby.yaml &&
 	poll is 2 n_clusters web-deployment &&

@@ -15,29 +15,6 @@ start_membersim "$TRASH/kc/membersim.log" --clusters 3 --ready-delay 300ms \
 MS=$MSIM_URL
 start_tugd "$TRASH/data" --profile fast || exit 1
 
-on() {
-	m=$1
-	shift
-	kubectl --kubeconfig "$TRASH/kc/$m.kubeconfig" "$@"
-}
-ready_on() { on "$1" get deploy "$2" -o jsonpath='{.status.readyReplicas}' 2>/dev/null; }
-total_ready() {
-	d=$1
-	shift
-	n=0
-	for m; do
-		r=$(ready_on "$m" "$d")
-		n=$((n + ${r:-0}))
-	done
-	echo $n
-}
-is() { test "$("${@:2}")" = "$1"; }
-placement() {
-	kubectl get rb "$1" -o jsonpath='{range .spec.clusters[*]}{.name}={.replicas} {end}'
-}
-ready_of() {
-	kubectl get cluster "$1" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}'
-}
 now_ms() { date +%s%3N; }
 
 test_expect_success 'three members join' '
