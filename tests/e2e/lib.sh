@@ -371,3 +371,13 @@ ready_of() {
 placement() {
 	kubectl get rb "$1" -o jsonpath='{range .spec.clusters[*]}{.name}={.replicas} {end}'
 }
+# join_ready MEMBER...: tugctl join each (kubeconfigs in $TRASH/kc) and wait
+# until tugd reports it Ready.
+join_ready() {
+	for m; do
+		tugctl join "$m" --cluster-kubeconfig "$TRASH/kc/$m.kubeconfig" || return 1
+	done
+	for m; do
+		poll is True ready_of "$m" || return 1
+	done
+}

@@ -87,12 +87,7 @@ YAML
 }
 
 test_expect_success 'three members with service endpoints join' '
-	for i in 1 2 3; do
-		tugctl join member$i --cluster-kubeconfig $TRASH/kc/member$i.kubeconfig ||
-			return 1
-	done &&
-	poll is True ready_of member1 && poll is True ready_of member2 &&
-	poll is True ready_of member3 &&
+	join_ready member1 member2 member3 &&
 	test -n "$(svc_url member3)"
 '
 

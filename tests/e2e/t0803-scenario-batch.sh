@@ -18,12 +18,7 @@ start_tugd "$TRASH/data" --profile fast || exit 1
 now_ms() { date +%s%3N; }
 
 test_expect_success 'three members join' '
-	for i in 1 2 3; do
-		tugctl join member$i --cluster-kubeconfig $TRASH/kc/member$i.kubeconfig ||
-			return 1
-	done &&
-	poll is True ready_of member1 && poll is True ready_of member2 &&
-	poll is True ready_of member3
+	join_ready member1 member2 member3
 '
 
 test_expect_success 'the batch workload runs by weight: 8 replicas as 4, 2 and 2' '
