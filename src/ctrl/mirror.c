@@ -2,14 +2,16 @@
  * scheduler and the failover controllers, and the write-back of what they
  * change.
  *
- * Memory matters here (a copy per binding, hundreds of thousands of them), so
- * the copy holds only what the controllers read: no labels, annotations,
- * owner references or managed fields, only the readiness fields of each
- * member's reported status, and one shared placement for all the bindings of
- * a policy (they all carry the same one). The write-back therefore patches
- * the fields the controllers own into the stored object instead of
- * replacing it: spec.clusters, spec.gracefulEvictionTasks and the scheduling
- * status. */
+ * Memory matters here (hundreds of thousands of bindings). A binding's typed
+ * copy exists only while a controller works on it: the world parks (frees)
+ * the others and this file's loader decodes them again from the stored text
+ * on demand. The copy holds only what the controllers read: no labels,
+ * annotations, owner references or managed fields, only the readiness
+ * fields of each member's reported status, and one shared placement for all
+ * the bindings that carry the same one (a policy's). The write-back
+ * therefore patches the fields the controllers own into the stored object
+ * instead of replacing it: spec.clusters, spec.gracefulEvictionTasks and
+ * the scheduling status. */
 #include "ctrl/tugd_int.h"
 
 #include <stdio.h>
