@@ -381,3 +381,13 @@ join_ready() {
 		poll is True ready_of "$m" || return 1
 	done
 }
+# start_members ARGS...: a tug-membersim of three members (ready delay
+# 300 ms, more flags in ARGS) writing kubeconfigs to $TRASH/kc, for
+# join_ready and on; sets MS (its URL) and MS_LOG.
+start_members() {
+	mkdir -p "$TRASH/kc" &&
+	MS_LOG=$TRASH/kc/membersim.log &&
+	start_membersim "$MS_LOG" --clusters 3 --ready-delay 300ms "$@" \
+		--kubeconfig-dir "$TRASH/kc" &&
+	MS=$MSIM_URL
+}

@@ -12,12 +12,9 @@
 require_kubectl
 POLL_SECONDS=30
 
-mkdir -p "$TRASH/kc"
-start_membersim "$TRASH/kc/membersim.log" --clusters 3 --service-ports --ready-delay 300ms \
-	--kubeconfig-dir "$TRASH/kc" || exit 1
-MS=$MSIM_URL
+start_members --service-ports || exit 1
 svc_url() {
-	sed -n "s/.*cluster $1 serves services on \(http:[^ ]*\).*/\1/p" "$TRASH/kc/membersim.log"
+	sed -n "s/.*cluster $1 serves services on \(http:[^ ]*\).*/\1/p" "$MS_LOG"
 }
 start_tugd "$TRASH/data" --profile fast || exit 1
 

@@ -9,10 +9,7 @@
 require_kubectl
 POLL_SECONDS=30
 
-mkdir -p "$TRASH/kc"
-start_membersim "$TRASH/kc/membersim.log" --clusters 3 --ready-delay 300ms \
-	--kubeconfig-dir "$TRASH/kc" || exit 1
-MS=$MSIM_URL
+start_members || exit 1
 start_tugd "$TRASH/data" --profile fast || exit 1
 LOG=$TRASH/data/tugd.log
 
