@@ -15,6 +15,7 @@
  */
 #include "lib/mem.h"
 #include "lib/strbuf.h"
+#include "bench_util.h"
 
 #include <event2/buffer.h>
 #include <event2/event.h>
@@ -98,14 +99,6 @@ struct req {
 	size_t obj;
 	uint64_t t0_ns;		/* intended send time (open loop) or send time */
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static uint64_t rnd(struct bench *b)
 {
@@ -599,7 +592,7 @@ static void usage(void)
 
 static void parse_args(int argc, char **argv, struct opts *o)
 {
-	const struct { const char *name; const char **s; double *d; } flags[] = {
+	const struct bench_flag flags[] = {
 		{ "--tugd", &o->exe, NULL }, { "--url", &o->url, NULL },
 		{ "--data", &o->data, NULL }, { "--pid", NULL, &o->pid },
 		{ "--objects", NULL, &o->n }, { "--rate", NULL, &o->rate },
@@ -607,21 +600,9 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{ "--conns", NULL, &o->conns }, { "--max-conns", NULL, &o->max_conns },
 		{ "--max-duration", NULL, &o->max_secs },
 	};
-	const size_t nflags = sizeof(flags) / sizeof(flags[0]);
-	size_t k;
-	char *end;
-	int i;
 
-	for (i = 1; i < argc; i += 2) {
-		for (k = 0; k < nflags && strcmp(argv[i], flags[k].name); k++)
-			;
-		if (k == nflags || i + 1 == argc)
-			usage();
-		if (flags[k].s)
-			*flags[k].s = argv[i + 1];
-		else if ((*flags[k].d = strtod(argv[i + 1], &end)) <= 0 || *end)
-			usage();
-	}
+	if (bench_parse_flags(argc, argv, flags, sizeof(flags) / sizeof(flags[0]), usage) != argc)
+		usage();	/* no "--" here */
 }
 
 int main(int argc, char **argv)

@@ -32,6 +32,7 @@
  */
 #include "lib/mem.h"
 #include "lib/strbuf.h"
+#include "bench_util.h"
 
 #include <event2/buffer.h>
 #include <event2/event.h>
@@ -150,14 +151,6 @@ struct bench {
 	int fault_code;
 	double rss_peak;
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static double secs(uint64_t ns)
 {
@@ -1017,33 +1010,17 @@ static void usage(void)
 
 static void parse_args(int argc, char **argv, struct opts *o)
 {
-	const struct { const char *name; const char **s; double *d; } flags[] = {
+	const struct bench_flag flags[] = {
 		{ "--tugd", &o->tugd, NULL }, { "--membersim", &o->ms, NULL },
 		{ "--tugctl", &o->tugctl, NULL }, { "--ready-delay", &o->ready_delay, NULL },
 		{ "--members", NULL, &o->m }, { "--bindings", NULL, &o->n },
 		{ "--replicas", NULL, &o->replicas }, { "--idle", NULL, &o->idle },
 		{ "--wave", NULL, &o->wave }, { "--victim-bindings", NULL, &o->victim },
 	};
-	const size_t nflags = sizeof(flags) / sizeof(flags[0]);
-	size_t k;
-	char *end;
-	int i;
+	int i = bench_parse_flags(argc, argv, flags, sizeof(flags) / sizeof(flags[0]), usage);
 
-	for (i = 1; i < argc; i += 2) {
-		if (!strcmp(argv[i], "--")) {
-			o->extra = argv + i + 1;
-			o->nextra = argc - i - 1;
-			break;
-		}
-		for (k = 0; k < nflags && strcmp(argv[i], flags[k].name); k++)
-			;
-		if (k == nflags || i + 1 == argc)
-			usage();
-		if (flags[k].s)
-			*flags[k].s = argv[i + 1];
-		else if ((*flags[k].d = strtod(argv[i + 1], &end)) <= 0 || *end)
-			usage();
-	}
+	o->extra = argv + i;	/* tugd's own flags, after "--" */
+	o->nextra = argc - i;
 	if (o->m < 3 || o->nextra > MAX_ARGS - 24)
 		usage();
 }
