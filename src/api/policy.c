@@ -6,7 +6,9 @@
 #include "api/names.h"
 #include "lib/mem.h"
 
+#include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const sched_types[] = { "Duplicated", "Divided", NULL };
@@ -852,6 +854,38 @@ static void move_back_validate(const struct tb_meta *m, struct tb_path *p, struc
 	tb_path_pop(p, mark);
 }
 
+int64_t tb_min_available_parse(const char *v, int64_t replicas)
+{
+	char *end;
+	long long n;
+
+	if (!v || *v < '0' || *v > '9')
+		return -1;
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (errno || n < 0)
+		return -1;
+	if (!*end)
+		return n;
+	if (strcmp(end, "%") || n > 100)
+		return -1;
+	return (n * (replicas > 0 ? replicas : 0) + 99) / 100;
+}
+
+static void budget_validate(const struct tb_meta *m, struct tb_path *p, struct tb_errs *e)
+{
+	const char *v = tb_strmap_get(&m->annotations, TB_ANN_MIN_AVAILABLE);
+	size_t mark;
+
+	if (!v || tb_min_available_parse(v, 1) >= 0)
+		return;
+	mark = tb_path_field(p, "annotations");
+	tb_path_key(p, TB_ANN_MIN_AVAILABLE);
+	tb_errs_invalid_str(e, p, v, "must be a number of replicas (such as 2) or a "
+			    "percentage (such as 50%%)");
+	tb_path_pop(p, mark);
+}
+
 void tb_policy_validate(const struct tb_policy *pol, bool namespaced, struct tb_errs *e)
 {
 	const struct tb_propagation_spec *s = &pol->spec;
@@ -861,6 +895,7 @@ void tb_policy_validate(const struct tb_policy *pol, bool namespaced, struct tb_
 	tb_path_field(&p, "metadata");
 	tb_meta_validate(&pol->metadata, namespaced, policy_name_check, &p, e);
 	move_back_validate(&pol->metadata, &p, e);
+	budget_validate(&pol->metadata, &p, e);
 	tb_path_set(&p, "spec");
 	if (s->placement) {
 		mark = tb_path_field(&p, "placement");

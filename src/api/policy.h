@@ -158,6 +158,15 @@ struct tb_policy_defaults {
  * replicas evicted from it return. Absent: they stay where they went, as in
  * Karmada. */
 #define TB_ANN_MOVE_BACK_AFTER "failover.tugboat.io/move-back-after"
+/* The cross-cluster disruption budget (Tugboat's; copied to the bindings):
+ * replicas ("3") or a share of them ("50%") that must be ready on the
+ * clusters a binding targets before an evicted cluster's replicas are
+ * removed (core/evict.h). */
+#define TB_ANN_MIN_AVAILABLE "failover.tugboat.io/min-available"
+
+/* Parses a min-available value: a count ("3") or a percentage ("50%" of
+ * replicas, rounded up). Returns the count, or -1 when v is neither. */
+int64_t tb_min_available_parse(const char *v, int64_t replicas);
 
 void tb_policy_default(struct tb_policy *p, bool namespaced, const struct tb_policy_defaults *d);
 void tb_policy_validate(const struct tb_policy *p, bool namespaced, struct tb_errs *e);

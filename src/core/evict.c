@@ -1,5 +1,6 @@
 /* Graceful eviction (evict.h). */
 #include "core/evict.h"
+#include "api/policy.h"
 #include "lib/mem.h"
 
 #include <string.h>
@@ -90,6 +91,56 @@ static bool all_healthy(const struct tb_binding *b, bool (*trusted)(void *, cons
 	return true;
 }
 
+static int64_t wanted(const struct tb_binding *b)
+{
+	int64_t n = 0;
+
+	for (size_t i = 0; i < b->spec.clusters.n; i++)
+		n += b->spec.clusters.v[i].replicas;
+	return n;
+}
+
+int64_t tb_evict_budget(const struct tb_binding *b, const struct tb_eviction_task *task)
+{
+	const char *v = tb_strmap_get(&b->metadata.annotations, TB_ANN_MIN_AVAILABLE);
+	int64_t want = wanted(b), need;
+
+	if (v)
+		need = tb_min_available_parse(v, b->spec.replicas > 0 ? b->spec.replicas : want);
+	else
+		need = task->reason && !strcmp(task->reason, TB_REASON_DRAIN) ? want : 0;
+	if (need < 0)
+		need = 0;	/* invalid: refused at admission; never blocks */
+	return need < want ? need : want;
+}
+
+/* Replicas ready on the clusters b targets, as their trusted reports say. */
+static int64_t ready_on_targets(const struct tb_binding *b,
+				bool (*trusted)(void *, const char *), void *ctx)
+{
+	const struct tb_binding_status *st = &b->status;
+	int64_t n = 0;
+
+	for (size_t i = 0; i < b->spec.clusters.n; i++) {
+		const char *cn = b->spec.clusters.v[i].name;
+
+		if (trusted && !trusted(ctx, cn))
+			continue;
+		for (size_t k = 0; k < st->aggregated_status.n; k++) {
+			const json_t *ready;
+
+			if (!st->aggregated_status.v[k].cluster_name ||
+			    strcmp(st->aggregated_status.v[k].cluster_name, cn))
+				continue;
+			ready = json_object_get(st->aggregated_status.v[k].status, "readyReplicas");
+			if (json_is_integer(ready))
+				n += json_integer_value(ready);
+			break;
+		}
+	}
+	return n;
+}
+
 int64_t tb_evict_assess(struct tb_binding *b, int64_t now_ms, int64_t timeout_ms, void *removed,
 			bool (*trusted)(void *ctx, const char *cluster), void *ctx)
 {
@@ -111,8 +162,18 @@ int64_t tb_evict_assess(struct tb_binding *b, int64_t now_ms, int64_t timeout_ms
 			done = false;
 		} else if (t->suppress_deletion.set) {
 			done = !t->suppress_deletion.v;
+		} else if (healthy) {
+			done = true;
 		} else {
-			done = now_ms > t->creation_timestamp + timeout || healthy;
+			done = now_ms > t->creation_timestamp + timeout;
+			/* Out of time, but its replicas are still needed. */
+			if (done && ready_on_targets(b, trusted, ctx) < tb_evict_budget(b, t)) {
+				done = false;
+				if (TB_EVICT_BUDGET_RETRY_MS < next)
+					next = TB_EVICT_BUDGET_RETRY_MS;
+				spec->graceful_eviction_tasks.v[kept++] = *t;
+				continue;
+			}
 		}
 		if (done) {
 			tb_strvec_push(removed, t->from_cluster);

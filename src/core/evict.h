@@ -15,6 +15,12 @@
 #define TB_PRODUCER_APP_FAILOVER "resource-binding-application-failover-controller"
 #define TB_REASON_TAINT_UNTOLERATED "TaintUntolerated"
 #define TB_REASON_APPLICATION_FAILURE "ApplicationFailure"
+/* tugctl drain: the NoExecute taint it puts on the cluster, and the reason
+ * of the eviction tasks the taint manager then creates. */
+#define TB_TAINT_DRAINING "failover.tugboat.io/draining"
+#define TB_REASON_DRAIN "ClusterDrained"
+/* How often a task held by the budget is assessed again, at most. */
+#define TB_EVICT_BUDGET_RETRY_MS 1000
 
 struct tb_evict_opts {
 	const char *purge_mode;		/* Immediately | Graciously | Never (or new names) */
@@ -34,6 +40,13 @@ bool tb_evict_cluster(struct tb_binding_spec *spec, const char *cluster,
 bool tb_purge_immediately(const char *mode);	/* Immediately | Directly */
 bool tb_purge_graciously(const char *mode);	/* Graciously | Gracefully | unset */
 
+/* The replicas of b that must be ready on the clusters it targets before
+ * task's cluster may be emptied: TB_ANN_MIN_AVAILABLE's (api/policy.h); for a drain
+ * without it, every replica wanted there (a drain never lowers what is
+ * ready below what is wanted); otherwise 0 (Karmada's grace period alone).
+ * Never more than is wanted. */
+int64_t tb_evict_budget(const struct tb_binding *b, const struct tb_eviction_task *task);
+
 /* The graceful eviction controller's assessment at now: new tasks get their
  * creationTimestamp; a task ends when suppressDeletion is false, when its
  * grace period (or timeout_ms) has passed, or when the binding is scheduled
@@ -44,7 +57,10 @@ bool tb_purge_graciously(const char *mode);	/* Graciously | Gracefully | unset *
  * (Karmada v1.13 let one task's period leak into the next), and does not
  * take a Healthy report whose status.readyReplicas is below what the binding
  * now wants on that cluster (a stale report from before the change), nor a
- * report from a cluster trusted() says is not answering now (NULL: all). */
+ * report from a cluster trusted() says is not answering now (NULL: all).
+ * Tugboat: a task whose grace period ran out still waits while fewer
+ * replicas are ready on the binding's (trusted) clusters than its budget
+ * (tb_evict_budget); the replicas there are still serving. */
 int64_t tb_evict_assess(struct tb_binding *b, int64_t now_ms, int64_t timeout_ms,
 			void *removed, bool (*trusted)(void *ctx, const char *cluster), void *ctx);
 

@@ -45,6 +45,19 @@ static const char *purge_mode(const struct tb_wbinding *b)
 	return b->purge_mode ? b->purge_mode : "Graciously";
 }
 
+/* Is the cluster being drained (tugctl drain's NoExecute taint)? */
+static bool draining(const struct tb_wcluster *c)
+{
+	for (size_t i = 0; i < c->obj.spec.taints.n; i++) {
+		const struct tb_taint *t = &c->obj.spec.taints.v[i];
+
+		if (t->key && !strcmp(t->key, TB_TAINT_DRAINING) && t->effect &&
+		    !strcmp(t->effect, "NoExecute"))
+			return true;
+	}
+	return false;
+}
+
 /* Would the scheduler find a place for the replicas if cluster were evicted? */
 static bool has_room(struct tb_world *w, const struct tb_binding *b, const char *cluster,
 		     char **why)
@@ -91,15 +104,25 @@ static int64_t min_delay(int64_t a, int64_t b)
 	return a < b ? a : b;
 }
 
-/* Has the control plane heard from enough of the other clusters since the
- * eviction became due? If it has not, the silence may be its own (a
+/* Has the control plane heard from enough of the other clusters since it
+ * judged this one dead? If it has not, the silence may be its own (a
  * partition starting) and evicting now could strip a healthy fleet before
- * mass-outage protection engages. One probe cycle of delay at most when the
- * fleet is fine. */
-static bool quorum(const struct tb_world *w, const char *cluster, int64_t since)
+ * mass-outage protection engages. Answers after the Ready=False transition
+ * suffice: the detector had already found the member silent for long enough
+ * while the network demonstrably worked. So the toleration and the
+ * NoExecute delay count towards the evidence, and only an eviction due at
+ * the moment of detection waits (tugd then probes the others at once). A
+ * cluster tainted while Ready (an operator's taint) needs answers after the
+ * eviction became due. */
+static bool quorum(const struct tb_world *w, const struct tb_wcluster *victim, int64_t due)
 {
+	const char *cluster = victim->obj.metadata.name;
+	int64_t since = due;
 	size_t i, others = 0, fresh = 0;
 
+	if (!victim->external && victim->health.ready != TB_READY_TRUE &&
+	    victim->health.transition_ms && victim->health.transition_ms < since)
+		since = victim->health.transition_ms;
 	for (i = 0; i < w->clusters.n; i++) {
 		if (!strcmp(w->clusters.v[i].obj.metadata.name, cluster))
 			continue;
@@ -122,6 +145,7 @@ static int64_t taint_evictions(struct tb_world *w, struct tb_wbinding *b, int64_
 	struct tb_wcluster *c;
 	char name[300], *why;
 	size_t i = 0;
+	bool drain;
 
 	while (i < tb_wb_ntargets(b)) {
 		const char *cn = tb_wb_target(b, i, &replicas);
@@ -148,7 +172,12 @@ static int64_t taint_evictions(struct tb_world *w, struct tb_wbinding *b, int64_
 		}
 		if (!p->at_ms)
 			p->at_ms = now;
-		o.purge_mode = purge_mode(b);
+		/* A drain is planned: the replicas there go only once enough
+		 * are ready elsewhere (tb_evict_budget), whatever the policy's
+		 * purge mode for a failure. */
+		drain = draining(c);
+		o.purge_mode = drain ? "Graciously" : purge_mode(b);
+		o.reason = drain ? TB_REASON_DRAIN : TB_REASON_TAINT_UNTOLERATED;
 		why = NULL;
 		if (w->outage) {
 			hold(w, b, p, HELD_OUTAGE, NULL, now);
@@ -156,7 +185,7 @@ static int64_t taint_evictions(struct tb_world *w, struct tb_wbinding *b, int64_
 			i++;
 			continue;
 		}
-		if (!quorum(w, cn, p->at_ms)) {
+		if (!quorum(w, c, p->at_ms)) {
 			hold(w, b, p, HELD_QUORUM, NULL, now);
 			w->quorum_wait = true;	/* tugd probes the others at once */
 			next = min_delay(next, w->cfg.probe_period_ms);
@@ -183,7 +212,7 @@ static int64_t taint_evictions(struct tb_world *w, struct tb_wbinding *b, int64_
 		}
 		tb_world_emit(w, now, TB_EV_EVICT, tb_world_binding_name(b, name, sizeof(name)),
 			      "evicted from %s (%s, %s, %lld replicas, %lld ms after the toleration "
-			      "ended)", cn, TB_REASON_TAINT_UNTOLERATED, o.purge_mode,
+			      "ended)", cn, o.reason, o.purge_mode,
 			      (long long)replicas, (long long)(now - p->at_ms));
 		drop_pending(b, cn);
 		tb_world_evicted(b, cn, now);

@@ -32,6 +32,7 @@ struct member {
 	int64_t cpu, mem, pods;		/* in use */
 	int64_t fault_at;		/* when the current hard fault began, or -1 */
 	int64_t detected_at, evicted_at;
+	int64_t not_ready_at;		/* its latest Ready=True -> False/Unknown, or -1 */
 };
 
 struct workload {
@@ -611,9 +612,13 @@ static void on_event(void *ctx, int64_t now, const char *kind, const char *objec
 		if (strstr(message, "Ready=True")) {
 			m->was_ready = true;
 			m->lost_probe = false;
+			m->not_ready_at = -1;
+		} else {
+			if (m->not_ready_at < 0)
+				m->not_ready_at = now;
+			if (m->fault_at >= 0 && m->detected_at < 0)
+				m->detected_at = now;
 		}
-		else if (m->fault_at >= 0 && m->detected_at < 0)
-			m->detected_at = now;
 	}
 	/* A member that answers (within its declared latency) must not be
 	 * tainted: that would be a false alarm. */
@@ -630,13 +635,20 @@ static void on_event(void *ctx, int64_t now, const char *kind, const char *objec
 			s->rep->false_evictions++;
 		if (m && m->fault_at >= 0 && m->evicted_at < 0)
 			m->evicted_at = now;
-		/* An eviction that became due once no answer sent before the
-		 * partition could still arrive could only have gone ahead on
-		 * evidence from inside it. */
+		/* The evidence for an eviction dates from its due time, or
+		 * from the member's Ready=False if that came first (the
+		 * taint manager counts answers from the others since then).
+		 * Evidence dated once no answer sent before the partition
+		 * could still arrive could only come from inside it. */
 		if (s->partition && s->w.cfg.mass_outage_threshold > 0 &&
-		    (q = strrchr(message, ',')) &&
-		    now - strtoll(q + 2, NULL, 10) >= s->partition_at + s->w.cfg.probe_timeout_ms)
-			violate(s, "no eviction during a partition", "%s: %s", object, message);
+		    (q = strrchr(message, ','))) {
+			int64_t evidence = now - strtoll(q + 2, NULL, 10);
+			if (m && m->not_ready_at >= 0 && m->not_ready_at < evidence)
+				evidence = m->not_ready_at;
+			if (evidence >= s->partition_at + s->w.cfg.probe_timeout_ms)
+				violate(s, "no eviction during a partition", "%s: %s", object,
+					message);
+		}
 		if (m && m->was_ready && !m->hard_fault && !s->partition && !m->lost_probe &&
 		    !m->planned)
 			violate(s, "no false positive", "%s: %s though the cluster answers",
@@ -760,6 +772,7 @@ static void setup(struct sim *s)
 		s->m[i].def = &sc->clusters[i];
 		s->m[i].mode = TB_FAULT_RECOVER;
 		s->m[i].fault_at = s->m[i].detected_at = s->m[i].evicted_at = -1;
+		s->m[i].not_ready_at = -1;
 		/* Spread the first probes over a period, as independent probers would. */
 		s->m[i].next_probe = (int64_t)(rnd(s) % (uint64_t)sc->cfg.probe_period_ms);
 	}

@@ -510,6 +510,89 @@ static void test_failover__graceful_eviction(void **state)
 	tb_schema_free(&tb_binding_schema, b);
 }
 
+/* The cross-cluster disruption budget: a task out of time still waits while
+ * too few replicas are ready on the clusters the binding now targets. */
+static void set_ready(struct tb_binding *b, const char *cluster, const char *health, int ready)
+{
+	set_health(b, cluster, health);
+	b->status.aggregated_status.v[b->status.aggregated_status.n - 1].status =
+		json_pack("{s:i}", "readyReplicas", ready);
+}
+
+static size_t assess_left(struct tb_binding *b, int64_t now, int64_t *next)
+{
+	TB_VEC(char *) removed = { NULL, 0 };
+
+	*next = tb_evict_assess(b, now, 600 * S, &removed, NULL, NULL);
+	for (size_t i = 0; i < removed.n; i++)
+		tb_free(removed.v[i]);
+	tb_free(removed.v);
+	return b->spec.graceful_eviction_tasks.n;
+}
+
+static void test_failover__disruption_budget(void **state)
+{
+	struct tb_evict_opts drain = { .purge_mode = "Graciously", .producer = TB_PRODUCER_TAINT_MANAGER,
+				       .reason = TB_REASON_DRAIN };
+	struct tb_evict_opts fail = drain;
+	struct tb_binding *b;
+	int64_t next;
+
+	(void)state;
+	assert_int_equal(tb_min_available_parse("3", 6), 3);
+	assert_int_equal(tb_min_available_parse("0", 6), 0);
+	assert_int_equal(tb_min_available_parse("50%", 5), 3);	/* rounded up */
+	assert_int_equal(tb_min_available_parse("100%", 6), 6);
+	assert_int_equal(tb_min_available_parse("0%", 6), 0);
+	assert_int_equal(tb_min_available_parse("101%", 6), -1);
+	assert_int_equal(tb_min_available_parse("-1", 6), -1);
+	assert_int_equal(tb_min_available_parse("3x", 6), -1);
+	assert_int_equal(tb_min_available_parse("", 6), -1);
+	assert_int_equal(tb_min_available_parse("%", 6), -1);
+	assert_int_equal(tb_min_available_parse("99999999999999999999", 6), -1);
+
+	/* m1 (2 replicas) drained; m2 now wants all 6 and has 4 ready. */
+	b = binding();
+	assert_true(tb_evict_cluster(&b->spec, "m1", &drain));
+	b->spec.clusters.v[0].replicas = 6;
+	set_ready(b, "m2", "Unhealthy", 4);
+	assert_int_equal(tb_evict_budget(b, &b->spec.graceful_eviction_tasks.v[0]), 6);
+	assert_int_equal(assess_left(b, 1000 * S, &next), 1);		/* stamped */
+	assert_int_equal(assess_left(b, 1601 * S, &next), 1);		/* out of time: held */
+	assert_int_equal(next, TB_EVICT_BUDGET_RETRY_MS);
+	/* A budget of 4 (the policy's annotation) is met by the 4 ready. */
+	tb_strmap_set(&b->metadata.annotations, TB_ANN_MIN_AVAILABLE, "4");
+	assert_int_equal(tb_evict_budget(b, &b->spec.graceful_eviction_tasks.v[0]), 4);
+	assert_int_equal(assess_left(b, 1602 * S, &next), 0);
+	tb_schema_free(&tb_binding_schema, b);
+
+	/* The same for a failure's eviction: with no annotation, Karmada's
+	 * grace period alone; with one, the budget holds it too. */
+	fail.reason = TB_REASON_TAINT_UNTOLERATED;
+	b = binding();
+	assert_true(tb_evict_cluster(&b->spec, "m1", &fail));
+	set_ready(b, "m2", "Unhealthy", 1);
+	assert_int_equal(tb_evict_budget(b, &b->spec.graceful_eviction_tasks.v[0]), 0);
+	tb_strmap_set(&b->metadata.annotations, TB_ANN_MIN_AVAILABLE, "50%");
+	assert_int_equal(tb_evict_budget(b, &b->spec.graceful_eviction_tasks.v[0]), 3);
+	assert_int_equal(assess_left(b, 1000 * S, &next), 1);
+	assert_int_equal(assess_left(b, 1601 * S, &next), 1);
+	/* More than the binding wants is never asked for. */
+	tb_strmap_set(&b->metadata.annotations, TB_ANN_MIN_AVAILABLE, "100");
+	assert_int_equal(tb_evict_budget(b, &b->spec.graceful_eviction_tasks.v[0]), 4);
+	tb_strmap_set(&b->metadata.annotations, TB_ANN_MIN_AVAILABLE, "1");
+	assert_int_equal(assess_left(b, 1602 * S, &next), 0);
+	tb_schema_free(&tb_binding_schema, b);
+
+	/* Healthy targets end a task whatever the budget. */
+	b = binding();
+	assert_true(tb_evict_cluster(&b->spec, "m1", &drain));
+	set_ready(b, "m2", "Healthy", 4);
+	assert_int_equal(assess_left(b, 1000 * S, &next), 1);
+	assert_int_equal(assess_left(b, 1001 * S, &next), 0);
+	tb_schema_free(&tb_binding_schema, b);
+}
+
 /* ---- outage and rate ----------------------------------------------------------------- */
 
 static void test_failover__outage_and_rate(void **state)
@@ -568,6 +651,7 @@ int main(void)
 		cmocka_unit_test(test_failover__cluster_taint_policy),
 		cmocka_unit_test(test_failover__taint_manager),
 		cmocka_unit_test(test_failover__graceful_eviction),
+		cmocka_unit_test(test_failover__disruption_budget),
 		cmocka_unit_test(test_failover__outage_and_rate),
 	};
 

@@ -39,6 +39,13 @@ static const struct bad_case bad_cases[] = {
 	  "spec:\n  resourceSelectors: [{apiVersion: apps/v1, kind: Deployment}]\n",
 	  "metadata.annotations[failover.tugboat.io/move-back-after]: Invalid value: \"0s\": "
 	  "must be a positive duration, such as 5m" },
+	{ "disruption budget that is neither a count nor a percentage",
+	  "apiVersion: policy.karmada.io/v1alpha1\nkind: PropagationPolicy\n"
+	  "metadata:\n  name: x\n  namespace: default\n"
+	  "  annotations: {failover.tugboat.io/min-available: 120%}\n"
+	  "spec:\n  resourceSelectors: [{apiVersion: apps/v1, kind: Deployment}]\n",
+	  "metadata.annotations[failover.tugboat.io/min-available]: Invalid value: \"120%\": "
+	  "must be a number of replicas (such as 2) or a percentage (such as 50%)" },
 	{ "no resource selector (the CRD's minItems: 1)",
 	  "apiVersion: policy.karmada.io/v1alpha1\nkind: PropagationPolicy\n"
 	  "metadata: {name: x, namespace: default}\nspec:\n  resourceSelectors: []\n",
