@@ -158,6 +158,10 @@ struct tb_policy_defaults {
  * replicas evicted from it return. Absent: they stay where they went, as in
  * Karmada. */
 #define TB_ANN_MOVE_BACK_AFTER "failover.tugboat.io/move-back-after"
+/* The label Karmada puts on a binding: the id of the policy that placed it. */
+#define TB_LABEL_PP_ID "propagationpolicy.karmada.io/permanent-id"
+#define TB_LABEL_CPP_ID "clusterpropagationpolicy.karmada.io/permanent-id"
+
 /* The cross-cluster disruption budget (Tugboat's; copied to the bindings):
  * replicas ("3") or a share of them ("50%") that must be ready on the
  * clusters a binding targets before an evicted cluster's replicas are

@@ -28,6 +28,8 @@ static const struct tb_cli_cmd commands[] = {
 	{ "unjoin", tb_cmd_unjoin, "Remove a member cluster and its credentials (NAME)" },
 	{ "cordon", tb_cmd_cordon, "Mark a member cluster unschedulable (NAME)" },
 	{ "uncordon", tb_cmd_uncordon, "Mark a member cluster schedulable again (NAME)" },
+	{ "drain", tb_cmd_drain,
+	  "Move every workload off a member cluster, without loss of service (NAME)" },
 	{ "version", cmd_version, "Print the version" },
 	{ "help", cmd_help, "Show this help" },
 	{ NULL, NULL, NULL }

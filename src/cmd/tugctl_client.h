@@ -8,6 +8,8 @@
 
 #include <event2/event.h>
 #include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 #include "lib/err.h"
 #include "member/client.h"
@@ -47,9 +49,20 @@ const char *tb_ctlclient_message(const json_t *body, long status, char *buf, siz
 long tb_ctlclient_expect(struct tb_ctlclient *c, const char *cmd, const char *method,
 			 const char *path, const json_t *body, json_t **ret_body, const long *ok);
 
+/* Cluster taints, by (key, effect), added or removed together in one
+ * read-change-write of the Cluster (retried on a conflict). *changed says
+ * whether any was missing (add) or present (remove). 0, or -1 printed. */
+#define TB_CTL_TAINT_UNSCHEDULABLE "cluster.karmada.io/unschedulable"
+struct tb_ctl_taint {
+	const char *key, *effect;
+};
+int tb_ctl_cluster_taints(struct tb_ctlclient *c, const char *cmd, const char *name,
+			  const struct tb_ctl_taint *taints, size_t n, bool add, bool *changed);
+
 int tb_cmd_join(int argc, char **argv);
 int tb_cmd_cordon(int argc, char **argv);
 int tb_cmd_uncordon(int argc, char **argv);
+int tb_cmd_drain(int argc, char **argv);
 int tb_cmd_unjoin(int argc, char **argv);
 
 #endif

@@ -3,8 +3,10 @@
  * cluster.karmada.io/unschedulable:NoSchedule on the Cluster. What runs
  * there stays; nothing new is placed there (the scheduler's taint filter).
  * The Cluster is read, changed and written back with its resourceVersion,
- * so a concurrent change (tugd's own taints) is retried, not overwritten. */
+ * so a concurrent change (tugd's own taints) is retried, not overwritten.
+ * uncordon also removes tugctl drain's NoExecute taint (tugctl_drain.c). */
 #include "cmd/tugctl_client.h"
+#include "core/evict.h"
 
 #include <getopt.h>
 #include <stdbool.h>
@@ -12,7 +14,7 @@
 #include <string.h>
 
 #define CLUSTERS "/apis/cluster.karmada.io/v1alpha1/clusters"
-#define TAINT_KEY "cluster.karmada.io/unschedulable"
+#define TAINT_KEY TB_CTL_TAINT_UNSCHEDULABLE
 #define ATTEMPTS 5
 
 static void usage(FILE *f, const char *cmd)
@@ -32,23 +34,27 @@ TAINT_KEY ":NoSchedule %s the Cluster NAME. Workloads already there\n"
 		"Marks a member cluster schedulable again", cmd,
 		!strcmp(cmd, "cordon") ? "adds" : "removes", !strcmp(cmd, "cordon") ? "to" : "from",
 		!strcmp(cmd, "cordon") ? "nothing new is scheduled there." :
-		"the scheduler may place workloads there again.");
+		"the scheduler may place workloads there again. It also\nends a drain "
+		"(removes tugctl drain's " TB_TAINT_DRAINING ":NoExecute taint).");
 }
 
-static bool is_ours(const json_t *t)
+static const struct tb_ctl_taint cordon_taint = { TAINT_KEY, "NoSchedule" };
+static const struct tb_ctl_taint drain_taint = { TB_TAINT_DRAINING, "NoExecute" };
+
+static bool same(const json_t *t, const struct tb_ctl_taint *want)
 {
-	return !strcmp(json_string_value(json_object_get(t, "key")) ?: "", TAINT_KEY) &&
-	       !strcmp(json_string_value(json_object_get(t, "effect")) ?: "", "NoSchedule");
+	return !strcmp(json_string_value(json_object_get(t, "key")) ?: "", want->key) &&
+	       !strcmp(json_string_value(json_object_get(t, "effect")) ?: "", want->effect);
 }
 
 /* One read-change-write; 1: done, 0: conflict (try again), -1: failed. */
-static int attempt(struct tb_ctlclient *c, const char *cmd, const char *name, bool cordon,
-		   bool *ret_changed)
+static int attempt(struct tb_ctlclient *c, const char *cmd, const char *name,
+		   const struct tb_ctl_taint *want, size_t n, bool add, bool *ret_changed)
 {
 	static const long get_ok[] = { 200, 0 }, put_ok[] = { 200, 409, 0 };
 	json_t *cl = NULL, *spec, *taints, *t;
 	char path[300];
-	size_t i;
+	size_t i, k;
 	long st;
 	int rc = -1;
 
@@ -57,23 +63,27 @@ static int attempt(struct tb_ctlclient *c, const char *cmd, const char *name, bo
 		goto out;
 	spec = json_object_get(cl, "spec");
 	taints = json_object_get(spec, "taints");
-	json_array_foreach(taints, i, t)
-		if (is_ours(t))
-			break;
-	*ret_changed = cordon != (taints && i < json_array_size(taints));
+	if (!json_is_array(taints)) {
+		taints = json_array();
+		json_object_set_new(spec, "taints", taints);
+	}
+	*ret_changed = false;
+	for (k = 0; k < n; k++) {
+		json_array_foreach(taints, i, t)
+			if (same(t, &want[k]))
+				break;
+		if (add && i == json_array_size(taints))
+			json_array_append_new(taints, json_pack("{s:s, s:s}", "key", want[k].key,
+								 "effect", want[k].effect));
+		else if (!add && i < json_array_size(taints))
+			json_array_remove(taints, i);
+		else
+			continue;
+		*ret_changed = true;
+	}
 	if (!*ret_changed) {
 		rc = 1;
 		goto out;
-	}
-	if (cordon) {
-		if (!json_is_array(taints)) {
-			taints = json_array();
-			json_object_set_new(spec, "taints", taints);
-		}
-		json_array_append_new(taints, json_pack("{s:s, s:s}", "key", TAINT_KEY,
-							 "effect", "NoSchedule"));
-	} else {
-		json_array_remove(taints, i);
 	}
 	json_object_del(cl, "status");
 	if ((st = tb_ctlclient_expect(c, cmd, "PUT", path, cl, NULL, put_ok)) < 0)
@@ -82,6 +92,18 @@ static int attempt(struct tb_ctlclient *c, const char *cmd, const char *name, bo
 out:
 	json_decref(cl);
 	return rc;
+}
+
+int tb_ctl_cluster_taints(struct tb_ctlclient *c, const char *cmd, const char *name,
+			  const struct tb_ctl_taint *taints, size_t n, bool add, bool *changed)
+{
+	int rc = 0;
+
+	for (int i = 0; i < ATTEMPTS && !(rc = attempt(c, cmd, name, taints, n, add, changed)); i++)
+		;
+	if (rc == 0)
+		fprintf(stderr, "tugctl %s: cluster %s kept changing; try again\n", cmd, name);
+	return rc > 0 ? 0 : -1;
 }
 
 static int run(int argc, char **argv, const char *cmd, bool cordon)
@@ -97,7 +119,7 @@ static int run(int argc, char **argv, const char *cmd, bool cordon)
 	struct tb_err err = TB_ERR_INIT;
 	struct tb_ctlclient c;
 	bool changed = false;
-	int opt, rc = 0, i;
+	int opt, rc;
 
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
@@ -116,13 +138,15 @@ static int run(int argc, char **argv, const char *cmd, bool cordon)
 		fprintf(stderr, "tugctl %s: %s\n", cmd, err.msg);
 		return 1;
 	}
-	for (i = 0; i < ATTEMPTS && !(rc = attempt(&c, cmd, argv[optind], cordon, &changed)); i++)
-		;
+	/* uncordon also ends a drain: the cluster is usable again. */
+	if (cordon)
+		rc = tb_ctl_cluster_taints(&c, cmd, argv[optind], &cordon_taint, 1, true, &changed);
+	else
+		rc = tb_ctl_cluster_taints(&c, cmd, argv[optind],
+					   (const struct tb_ctl_taint[]){ cordon_taint, drain_taint },
+					   2, false, &changed);
 	tb_ctlclient_close(&c);
-	if (rc == 0)
-		fprintf(stderr, "tugctl %s: cluster %s kept changing; try again\n", cmd,
-			argv[optind]);
-	if (rc <= 0)
+	if (rc < 0)
 		return 1;
 	printf("cluster/%s %s%s\n", argv[optind], changed ? "" : "already ",
 	       cordon ? "cordoned" : "uncordoned");

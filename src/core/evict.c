@@ -141,9 +141,12 @@ static int64_t ready_on_targets(const struct tb_binding *b,
 	return n;
 }
 
-int64_t tb_evict_assess(struct tb_binding *b, int64_t now_ms, int64_t timeout_ms, void *removed,
-			bool (*trusted)(void *ctx, const char *cluster), void *ctx)
+int64_t tb_evict_assess(struct tb_binding *b, int64_t now_ms, const struct tb_evict_env *env,
+			void *removed)
 {
+	bool (*trusted)(void *, const char *) = env->trusted;
+	void *ctx = env->ctx;
+	int64_t timeout_ms = env->timeout_ms;
 	struct tb_binding_spec *spec = &b->spec;
 	bool scheduled = b->status.scheduler_observed_generation == b->metadata.generation;
 	bool healthy = scheduled && all_healthy(b, trusted, ctx);
@@ -160,6 +163,12 @@ int64_t tb_evict_assess(struct tb_binding *b, int64_t now_ms, int64_t timeout_ms
 			/* Stamped now, assessed from the next round on. */
 			t->creation_timestamp = now_ms;
 			done = false;
+		} else if (env->needed && env->needed(ctx, b, t->from_cluster)) {
+			done = false;
+			if (TB_EVICT_BUDGET_RETRY_MS < next)
+				next = TB_EVICT_BUDGET_RETRY_MS;
+			spec->graceful_eviction_tasks.v[kept++] = *t;
+			continue;
 		} else if (t->suppress_deletion.set) {
 			done = !t->suppress_deletion.v;
 		} else if (healthy) {

@@ -57,12 +57,23 @@ int64_t tb_evict_budget(const struct tb_binding *b, const struct tb_eviction_tas
  * (Karmada v1.13 let one task's period leak into the next), and does not
  * take a Healthy report whose status.readyReplicas is below what the binding
  * now wants on that cluster (a stale report from before the change), nor a
- * report from a cluster trusted() says is not answering now (NULL: all).
+ * report from a cluster env->trusted says is not answering now; and keeps
+ * a task while env->needed says the binding is needed on its cluster.
  * Tugboat: a task whose grace period ran out still waits while fewer
  * replicas are ready on the binding's (trusted) clusters than its budget
  * (tb_evict_budget); the replicas there are still serving. */
-int64_t tb_evict_assess(struct tb_binding *b, int64_t now_ms, int64_t timeout_ms,
-			void *removed, bool (*trusted)(void *ctx, const char *cluster), void *ctx);
+struct tb_evict_env {
+	int64_t timeout_ms;	/* the graceful eviction timeout */
+	/* Does this cluster's report count now? NULL: every report counts. */
+	bool (*trusted)(void *ctx, const char *cluster);
+	/* Is b still needed on cluster, whatever its own task says (a
+	 * workload's Service while the workload runs there)? NULL: never. */
+	bool (*needed)(void *ctx, const struct tb_binding *b, const char *cluster);
+	void *ctx;
+};
+
+int64_t tb_evict_assess(struct tb_binding *b, int64_t now_ms, const struct tb_evict_env *env,
+			void *removed);
 
 /* Clusters that still hold the workload: spec.clusters, the clusters of the
  * bindings that require it (spec.requiredBy), and evicting clusters whose

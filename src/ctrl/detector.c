@@ -206,8 +206,7 @@ static json_t *desired_binding(const json_t *tmpl, const struct tb_dpolicy *d, b
 	/* Karmada marks the policy on the binding: a permanent id label (our
 	 * policies' uid) and the policy's name and namespace as annotations. */
 	if (d->p.metadata.uid)
-		json_object_set_new(labels, d->ns[0] ? "propagationpolicy.karmada.io/permanent-id"
-						     : "clusterpropagationpolicy.karmada.io/permanent-id",
+		json_object_set_new(labels, d->ns[0] ? TB_LABEL_PP_ID : TB_LABEL_CPP_ID,
 				    json_string(d->p.metadata.uid));
 	if (d->ns[0]) {
 		json_object_set_new(ann, "propagationpolicy.karmada.io/namespace",

@@ -8,8 +8,10 @@
 #include "core/taint.h"
 #include "core/taintmgr.h"
 #include "ctrl/world.h"
+#include "lib/hmap.h"
 #include "lib/mem.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static struct tb_wpending *pending(struct tb_wbinding *b, const char *cluster)
@@ -233,12 +235,87 @@ static bool trusted(void *ctx, const char *cluster)
 	return c && c->health.ready == TB_READY_TRUE && c->health.last == TB_PROBE_OK;
 }
 
+/* The policy that placed b ("" when none is marked): its permanent id. */
+static const char *policy_of(const struct tb_binding *b)
+{
+	const char *id = tb_strmap_get(&b->metadata.labels, TB_LABEL_PP_ID);
+
+	if (!id)
+		id = tb_strmap_get(&b->metadata.labels, TB_LABEL_CPP_ID);
+	return id ? id : "";
+}
+
+/* An object without replicas (a Service, a ConfigMap) placed by the same
+ * policy as a workload is that workload's companion: it leaves a cluster
+ * only once the workload has. Else a drain would remove a Service from a
+ * cluster whose replicas still serve (its load balancer would lose that
+ * cluster seconds early), or a ConfigMap from under running replicas. */
+static bool companion(const struct tb_binding *b)
+{
+	return b->spec.replicas <= 0 && *policy_of(b);
+}
+
+/* (policy, cluster) pairs a workload still holds through an eviction task. */
+static void kept_by_workloads(struct tb_hmap *set, const struct tb_binding *b)
+{
+	char key[600];
+
+	if (companion(b) || !*policy_of(b))
+		return;
+	for (size_t i = 0; i < b->spec.graceful_eviction_tasks.n; i++) {
+		snprintf(key, sizeof(key), "%s\n%s", policy_of(b),
+			 b->spec.graceful_eviction_tasks.v[i].from_cluster);
+		tb_hmap_put(set, key, NULL);
+	}
+}
+
+struct assess_ctx {
+	struct tb_world *w;
+	struct tb_hmap kept;
+	TB_VEC(char *) removed;		/* tb_evict_assess's output, reused */
+};
+
+static bool needed(void *ctx, const struct tb_binding *b, const char *cluster)
+{
+	struct assess_ctx *a = ctx;
+	char key[600];
+
+	if (!companion(b))
+		return false;
+	snprintf(key, sizeof(key), "%s\n%s", policy_of(b), cluster);
+	return tb_hmap_has(&a->kept, key);
+}
+
+static bool trusted_ctx(void *ctx, const char *cluster)
+{
+	return trusted(((struct assess_ctx *)ctx)->w, cluster);
+}
+
+static int64_t assess(struct tb_world *w, struct tb_wbinding *b, struct assess_ctx *a,
+		      int64_t now_ms)
+{
+	struct tb_evict_env env = { w->cfg.graceful_eviction_timeout_ms, trusted_ctx, needed, a };
+	char name[300];
+	int64_t d = tb_evict_assess(b->obj, now_ms, &env, &a->removed);
+
+	if (a->removed.n)
+		tb_world_changed(w, b, true);
+	for (size_t k = 0; k < a->removed.n; k++) {
+		tb_world_emit(w, now_ms, TB_EV_PURGE, tb_world_binding_name(b, name, sizeof(name)),
+			      "%s released: its replicas may be removed", a->removed.v[k]);
+		tb_free(a->removed.v[k]);
+	}
+	a->removed.n = 0;
+	return d;
+}
+
+/* Workloads first, then their companions, in one pass: a Service leaves a
+ * cluster in the same pass as its workload's replicas. */
 int64_t tb_ctrl_evict(struct tb_world *w, int64_t now_ms)
 {
-	TB_VEC(char *) removed = { NULL, 0 };
-	int64_t next = 0, d;
-	char name[300];
-	size_t i, k;
+	struct assess_ctx a = { w, TB_HMAP_INIT, { NULL, 0 } };
+	size_t i, *later = NULL, nlater = 0, alater = 0;
+	int64_t next = 0;
 
 	for (i = 0; i < w->bindings.n; i++) {
 		struct tb_wbinding *b = &w->bindings.v[i];
@@ -246,18 +323,18 @@ int64_t tb_ctrl_evict(struct tb_world *w, int64_t now_ms)
 		next = min_delay(next, taint_evictions(w, b, now_ms));
 		if (!b->obj || !b->obj->spec.graceful_eviction_tasks.n)
 			continue;	/* a parked binding has no task */
-		d = tb_evict_assess(b->obj, now_ms, w->cfg.graceful_eviction_timeout_ms, &removed,
-				    trusted, w);
-		next = min_delay(next, d);
-		if (removed.n)
-			tb_world_changed(w, b, true);
-		for (k = 0; k < removed.n; k++) {
-			tb_world_emit(w, now_ms, TB_EV_PURGE, tb_world_binding_name(b, name, sizeof(name)),
-				      "%s released: its replicas may be removed", removed.v[k]);
-			tb_free(removed.v[k]);
+		if (companion(b->obj)) {
+			TB_GROW(later, alater, nlater + 1);
+			later[nlater++] = i;
+			continue;
 		}
-		removed.n = 0;
+		next = min_delay(next, assess(w, b, &a, now_ms));
+		kept_by_workloads(&a.kept, b->obj);
 	}
-	tb_free(removed.v);
+	for (i = 0; i < nlater; i++)
+		next = min_delay(next, assess(w, &w->bindings.v[later[i]], &a, now_ms));
+	tb_hmap_release(&a.kept);
+	tb_free(later);
+	tb_free(a.removed.v);
 	return next;
 }

@@ -111,7 +111,7 @@ void tb__mirror_on_cluster(struct tb_tugd *t, const struct tb_store_event *ev)
 static void strip(json_t *j)
 {
 	static const char *const meta_drop[] = {
-		"labels", "ownerReferences", "managedFields", "finalizers",
+		"ownerReferences", "managedFields", "finalizers",
 		"creationTimestamp", "resourceVersion", NULL
 	};
 	/* Of a member's status, the readiness the eviction assessment reads. */
@@ -125,10 +125,14 @@ static void strip(json_t *j)
 	void *tmp;
 	size_t i, k;
 
-	/* Keep Tugboat's failover settings (the move-back window). */
+	/* Keep Tugboat's failover settings (the move-back window, the
+	 * disruption budget) and the policy's id (a workload's companions). */
 	json_object_foreach_safe(ann, tmp, key, v)
 		if (strncmp(key, TB_ANN_FAILOVER_PREFIX, strlen(TB_ANN_FAILOVER_PREFIX)))
 			json_object_del(ann, key);
+	json_object_foreach_safe(json_object_get(md, "labels"), tmp, key, v)
+		if (strcmp(key, TB_LABEL_PP_ID) && strcmp(key, TB_LABEL_CPP_ID))
+			json_object_del(json_object_get(md, "labels"), key);
 	for (i = 0; meta_drop[i]; i++)
 		json_object_del(md, meta_drop[i]);
 	agg = json_object_get(json_object_get(j, "status"), "aggregatedStatus");

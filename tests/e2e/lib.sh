@@ -223,7 +223,7 @@ has_taints() { test "$(taints_of "$1")" = "$2"; }
 # on 127.0.0.1 and a free port with a generated config: round robin over the
 # backends (named NAME, or b1, b2... in order), an active health check
 # `GET SERVICE_PATH` every 200 ms (2 failures: down, 2 successes: up), and
-# L7 retries on another backend (retry-on all-retryable-errors, redispatch),
+# L7 retries on another backend (retry-on all-retryable-errors 404, redispatch),
 # so that a failed backend's requests go elsewhere; HAPROXY_RETRY_ON=conn-failure
 # (say) narrows them, to see what the health checks alone do. Sets HAPROXY_URL
 # (http://127.0.0.1:PORT; its /haproxy-stats page is haproxy's, add ;csv)
@@ -265,10 +265,12 @@ defaults
     timeout server 2s
     timeout check 500ms
     # A request that failed on one backend (refused, reset, timed out, 5xx)
-    # is tried again on another: failover without failed requests.
+    # is tried again on another: failover without failed requests. And a
+    # 404: every member serves the same routes, so a 404 from one means the
+    # service has just left it (a drain removes its Service there).
     retries 3
     option redispatch 1
-    retry-on ${HAPROXY_RETRY_ON:-all-retryable-errors}
+    retry-on ${HAPROXY_RETRY_ON:-all-retryable-errors 404}
 
 listen lb
     bind 127.0.0.1:$port
@@ -390,4 +392,65 @@ start_members() {
 	start_membersim "$MS_LOG" --clusters 3 --ready-delay 300ms "$@" \
 		--kubeconfig-dir "$TRASH/kc" &&
 	MS=$MSIM_URL
+}
+
+# ---- an online service (scenarios 2 and 3) ----
+
+# service_yaml NAME [REPLICAS]: a Deployment (2 replicas by default), its
+# ConfigMap and its Service; svc_policy_yaml selects all three
+# (propagateDeps is not implemented: the ConfigMap is named).
+service_yaml() {
+	cat <<YAML
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: $1-config, namespace: default}
+data: {greeting: hello}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: $1, namespace: default}
+spec:
+  replicas: ${2:-2}
+  selector: {matchLabels: {app: $1}}
+  template:
+    metadata: {labels: {app: $1}}
+    spec:
+      containers:
+      - name: $1
+        image: $1:1
+        volumeMounts: [{name: config, mountPath: /etc/$1}]
+      volumes: [{name: config, configMap: {name: $1-config}}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: $1, namespace: default}
+spec:
+  selector: {app: $1}
+  ports: [{port: 80}]
+YAML
+}
+
+# svc_policy_yaml NAME PLACEMENT: a policy for the three objects of
+# service_yaml over the three members; PLACEMENT adds lines to
+# spec.placement.
+svc_policy_yaml() {
+	cat <<YAML
+---
+apiVersion: policy.karmada.io/v1alpha1
+kind: PropagationPolicy
+metadata: {name: $1, namespace: default}
+spec:
+  resourceSelectors:
+  - {apiVersion: apps/v1, kind: Deployment, name: $1}
+  - {apiVersion: v1, kind: ConfigMap, name: $1-config}
+  - {apiVersion: v1, kind: Service, name: $1}
+  placement:
+    clusterAffinity: {clusterNames: [member1, member2, member3]}$2
+YAML
+}
+
+# svc_url MEMBER: where tug-membersim serves MEMBER's Services
+# (start_members --service-ports).
+svc_url() {
+	sed -n "s/.*cluster $1 serves services on \(http:[^ ]*\).*/\1/p" "$MS_LOG"
 }

@@ -13,9 +13,6 @@ require_kubectl
 POLL_SECONDS=30
 
 start_members --service-ports || exit 1
-svc_url() {
-	sed -n "s/.*cluster $1 serves services on \(http:[^ ]*\).*/\1/p" "$MS_LOG"
-}
 start_tugd "$TRASH/data" --profile fast || exit 1
 
 clusters_of() {
@@ -31,58 +28,6 @@ show() {
 	jq -c '{sent, ok, failed, failures, backends, max_gap_ms}' "$1.json"
 }
 
-# The service: 2 replicas, its config, its Service; the policy selects all
-# three (propagateDeps is not implemented: the ConfigMap is named).
-service_yaml() {
-	name=$1
-	cat <<YAML
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: $name-config, namespace: default}
-data: {greeting: hello}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: $name, namespace: default}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: $name}}
-  template:
-    metadata: {labels: {app: $name}}
-    spec:
-      containers:
-      - name: $name
-        image: $name:1
-        volumeMounts: [{name: config, mountPath: /etc/$name}]
-      volumes: [{name: config, configMap: {name: $name-config}}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: $name, namespace: default}
-spec:
-  selector: {app: $name}
-  ports: [{port: 80}]
-YAML
-}
-
-# policy_yaml NAME PLACEMENT: a policy for the three objects of service_yaml
-# over the three members; PLACEMENT adds lines to spec.placement.
-policy_yaml() {
-	cat <<YAML
----
-apiVersion: policy.karmada.io/v1alpha1
-kind: PropagationPolicy
-metadata: {name: $1, namespace: default}
-spec:
-  resourceSelectors:
-  - {apiVersion: apps/v1, kind: Deployment, name: $1}
-  - {apiVersion: v1, kind: ConfigMap, name: $1-config}
-  - {apiVersion: v1, kind: Service, name: $1}
-  placement:
-    clusterAffinity: {clusterNames: [member1, member2, member3]}$2
-YAML
-}
-
 test_expect_success 'three members with service endpoints join' '
 	join_ready member1 member2 member3 &&
 	test -n "$(svc_url member3)"
@@ -91,7 +36,7 @@ test_expect_success 'three members with service endpoints join' '
 test_expect_success 'the online service runs on one member: Deployment, ConfigMap, Service' '
 	{
 		service_yaml web &&
-		policy_yaml web "
+		svc_policy_yaml web "
     replicaScheduling: {replicaSchedulingType: Divided, replicaDivisionPreference: Aggregated}"
 	} >web.yaml &&
 	kubectl apply -f web.yaml &&
@@ -156,7 +101,7 @@ test_expect_success 'the dead member comes back: the service stays where it is n
 test_expect_success 'zero downtime: the same service spread over two members, one replica each' '
 	{
 		service_yaml web &&
-		policy_yaml web "
+		svc_policy_yaml web "
     spreadConstraints: [{spreadByField: cluster, minGroups: 2, maxGroups: 2}]
     replicaScheduling: {replicaSchedulingType: Divided, replicaDivisionPreference: Weighted}"
 	} >standby.yaml &&

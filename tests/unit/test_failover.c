@@ -429,6 +429,7 @@ static void test_failover__graceful_eviction(void **state)
 		.reason = TB_REASON_TAINT_UNTOLERATED,
 	};
 	TB_VEC(char *) removed = { NULL, 0 };
+	struct tb_evict_env env = { .timeout_ms = 600 * S };
 	struct tb_binding *b = binding();
 	const struct tb_eviction_task *t;
 	int64_t next;
@@ -448,24 +449,24 @@ static void test_failover__graceful_eviction(void **state)
 	assert_false(tb_evict_keeps(&b->spec, "m3"));
 
 	/* First assessment stamps the task; it is not assessed until the next. */
-	next = tb_evict_assess(b, 1000 * S, 600 * S, &removed, NULL, NULL);
+	next = tb_evict_assess(b, 1000 * S, &env, &removed);
 	assert_int_equal(b->spec.graceful_eviction_tasks.v[0].creation_timestamp, 1000 * S);
 	assert_int_equal(next, 600 * S);
 	assert_int_equal(removed.n, 0);
 	/* Replacements not healthy yet: kept, next check at the timeout. */
 	set_health(b, "m2", "Unhealthy");
-	next = tb_evict_assess(b, 1100 * S, 600 * S, &removed, NULL, NULL);
+	next = tb_evict_assess(b, 1100 * S, &env, &removed);
 	assert_int_equal(b->spec.graceful_eviction_tasks.n, 1);
 	assert_int_equal(next, 500 * S);
 	/* Healthy, but the scheduler has not seen the latest generation: kept. */
 	tb_free(b->status.aggregated_status.v[0].health);
 	b->status.aggregated_status.v[0].health = tb_strdup("Healthy");
 	b->metadata.generation = 4;
-	tb_evict_assess(b, 1101 * S, 600 * S, &removed, NULL, NULL);
+	tb_evict_assess(b, 1101 * S, &env, &removed);
 	assert_int_equal(b->spec.graceful_eviction_tasks.n, 1);
 	/* Scheduled and healthy: the task ends and m1 may be cleaned up. */
 	b->status.scheduler_observed_generation = 4;
-	next = tb_evict_assess(b, 1102 * S, 600 * S, &removed, NULL, NULL);
+	next = tb_evict_assess(b, 1102 * S, &env, &removed);
 	assert_int_equal(b->spec.graceful_eviction_tasks.n, 0);
 	assert_int_equal(next, 0);
 	assert_int_equal(removed.n, 1);
@@ -487,14 +488,14 @@ static void test_failover__graceful_eviction(void **state)
 	b->spec.clusters.n = 2;
 	set_health(b, "m5", "Unhealthy");
 	assert_true(tb_evict_cluster(&b->spec, "m3", &o));
-	tb_evict_assess(b, 2000 * S, 600 * S, &removed, NULL, NULL);
-	next = tb_evict_assess(b, 2010 * S, 600 * S, &removed, NULL, NULL);
+	tb_evict_assess(b, 2000 * S, &env, &removed);
+	next = tb_evict_assess(b, 2010 * S, &env, &removed);
 	assert_int_equal(next, 20 * S);
-	tb_evict_assess(b, 2031 * S, 600 * S, &removed, NULL, NULL);
+	tb_evict_assess(b, 2031 * S, &env, &removed);
 	assert_int_equal(b->spec.graceful_eviction_tasks.n, 1);	/* m3 stays: suppressed */
 	assert_string_equal(removed.v[removed.n - 1], "m2");
 	b->spec.graceful_eviction_tasks.v[0].suppress_deletion.v = false;
-	tb_evict_assess(b, 2032 * S, 600 * S, &removed, NULL, NULL);
+	tb_evict_assess(b, 2032 * S, &env, &removed);
 	assert_int_equal(b->spec.graceful_eviction_tasks.n, 0);
 
 	/* Immediately: the old cluster is not kept. */
@@ -519,11 +520,22 @@ static void set_ready(struct tb_binding *b, const char *cluster, const char *hea
 		json_pack("{s:i}", "readyReplicas", ready);
 }
 
+static bool needed_on_m1(void *ctx, const struct tb_binding *b, const char *cluster)
+{
+	(void)b;
+	return *(bool *)ctx && !strcmp(cluster, "m1");
+}
+
+/* One assessment; the binding is needed on m1 while *needed_m1. */
+static bool needed_m1;
+
 static size_t assess_left(struct tb_binding *b, int64_t now, int64_t *next)
 {
+	struct tb_evict_env env = { .timeout_ms = 600 * S, .needed = needed_on_m1,
+				    .ctx = &needed_m1 };
 	TB_VEC(char *) removed = { NULL, 0 };
 
-	*next = tb_evict_assess(b, now, 600 * S, &removed, NULL, NULL);
+	*next = tb_evict_assess(b, now, &env, &removed);
 	for (size_t i = 0; i < removed.n; i++)
 		tb_free(removed.v[i]);
 	tb_free(removed.v);
@@ -584,12 +596,18 @@ static void test_failover__disruption_budget(void **state)
 	assert_int_equal(assess_left(b, 1602 * S, &next), 0);
 	tb_schema_free(&tb_binding_schema, b);
 
-	/* Healthy targets end a task whatever the budget. */
+	/* Healthy targets end a task whatever the budget; but not while the
+	 * binding is needed there (a companion of a workload still there). */
 	b = binding();
 	assert_true(tb_evict_cluster(&b->spec, "m1", &drain));
 	set_ready(b, "m2", "Healthy", 4);
+	needed_m1 = true;
 	assert_int_equal(assess_left(b, 1000 * S, &next), 1);
-	assert_int_equal(assess_left(b, 1001 * S, &next), 0);
+	assert_int_equal(assess_left(b, 1001 * S, &next), 1);
+	assert_int_equal(assess_left(b, 1700 * S, &next), 1);	/* nor past its time */
+	assert_int_equal(next, TB_EVICT_BUDGET_RETRY_MS);
+	needed_m1 = false;
+	assert_int_equal(assess_left(b, 1701 * S, &next), 0);
 	tb_schema_free(&tb_binding_schema, b);
 }
 

@@ -538,6 +538,7 @@ static void test_karmada__assess_eviction_tasks(void **state)
 		TB_VEC(char *) removed = { NULL, 0 };
 		struct tb_strbuf kept = TB_STRBUF_INIT, gone = TB_STRBUF_INIT;
 		const char *p = assess_cases[i].tasks;
+		struct tb_evict_env env;
 		int64_t next;
 
 		if (!assess_cases[i].scheduled)
@@ -566,9 +567,12 @@ static void test_karmada__assess_eviction_tasks(void **state)
 				*slash = '\0';
 			add_status(b, item, eq + 1, slash ? atoi(slash + 1) : 0);
 		}
-		next = tb_evict_assess(b, NOW, assess_cases[i].timeout_ms, &removed,
-				       assess_cases[i].distrust ? trusted_but : NULL,
-				       (void *)assess_cases[i].distrust);
+		env = (struct tb_evict_env){
+			.timeout_ms = assess_cases[i].timeout_ms,
+			.trusted = assess_cases[i].distrust ? trusted_but : NULL,
+			.ctx = (void *)assess_cases[i].distrust,
+		};
+		next = tb_evict_assess(b, NOW, &env, &removed);
 		for (k = 0; k < b->spec.graceful_eviction_tasks.n; k++) {
 			const struct tb_eviction_task *t = &b->spec.graceful_eviction_tasks.v[k];
 			tb_strbuf_addf(&kept, "%s%s%s", k ? "," : "", t->from_cluster,
