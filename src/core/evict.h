@@ -13,6 +13,7 @@
 
 #define TB_PRODUCER_TAINT_MANAGER "TaintManager"
 #define TB_PRODUCER_APP_FAILOVER "resource-binding-application-failover-controller"
+#define TB_PRODUCER_CAPP_FAILOVER "cluster-resource-binding-application-failover-controller"
 #define TB_REASON_TAINT_UNTOLERATED "TaintUntolerated"
 #define TB_REASON_APPLICATION_FAILURE "ApplicationFailure"
 /* tugctl drain: the NoExecute taint it puts on the cluster, and the reason

@@ -226,6 +226,88 @@ static int64_t taint_evictions(struct tb_world *w, struct tb_wbinding *b, int64_
 	return next;
 }
 
+/* Karmada's application failover for one binding: a target cluster where
+ * the workload has reported Unhealthy for tolerationSeconds is evicted with
+ * the policy's purgeMode and gracePeriodSeconds (Never: kept until the user
+ * lifts suppressDeletion), and the binding is rescheduled elsewhere (the
+ * scheduler skips clusters with an eviction task). Tugboat's safety rules
+ * apply too: not during a mass outage (the reports are stale), and not when
+ * no other cluster could take the replicas. */
+static int64_t app_evictions(struct tb_world *w, struct tb_wbinding *b, int64_t now)
+{
+	struct tb_wfail *f = b->fail;	/* has unhealthy clusters */
+	struct tb_evict_opts o = { .reason = TB_REASON_APPLICATION_FAILURE };
+	const struct tb_app_failover *af;
+	struct tb_binding *obj;
+	int64_t next = 0, due;
+	char name[300], *why;
+	bool any = false;
+	size_t i;
+
+	for (i = 0; i < f->unhealthy.n; i++) {
+		if (!f->unhealthy.v[i].since_ms)
+			f->unhealthy.v[i].since_ms = now;
+		due = f->unhealthy.v[i].since_ms + f->app_toleration_ms;
+		any |= now >= due;
+		if (now < due)
+			next = min_delay(next, due - now);
+	}
+	/* Loading the binding brings its bookkeeping up to date (and may end
+	 * it): look again once it is loaded. */
+	if (!any || !(obj = tb_world_obj(w, b)) || !obj->spec.failover ||
+	    !(af = obj->spec.failover->application))
+		return next;
+	i = 0;
+	while ((f = b->fail) && i < f->unhealthy.n) {
+		struct tb_wunhealthy *u = &f->unhealthy.v[i];
+		const char *held = NULL;
+
+		if (!u->since_ms)
+			u->since_ms = now;
+		due = u->since_ms + f->app_toleration_ms;
+		if (now < due) {
+			next = min_delay(next, due - now);
+			i++;
+			continue;
+		}
+		why = NULL;
+		if (w->outage)
+			held = HELD_OUTAGE;
+		else if (w->cfg.capacity_aware_eviction && !has_room(w, obj, u->cluster, &why))
+			held = HELD_ROOM;
+		if (held) {
+			if (u->held != held)
+				tb_world_emit(w, now, TB_EV_HOLD, tb_world_binding_name(b, name, sizeof(name)),
+					      "application failover from %s held: %s%s%s", u->cluster,
+					      held, why ? ": " : "", why ? why : "");
+			u->held = held;
+			tb_free(why);
+			next = min_delay(next, w->cfg.eviction_retry_ms);
+			i++;
+			continue;
+		}
+		o.producer = b->namespaced ? TB_PRODUCER_APP_FAILOVER : TB_PRODUCER_CAPP_FAILOVER;
+		o.purge_mode = af->purge_mode;
+		o.grace_period_seconds = tb_purge_graciously(af->purge_mode) ?
+					 af->grace_period_seconds : (struct tb_optint){ false, 0 };
+		o.suppress_deletion = (struct tb_optbool){ false, false };
+		if (af->purge_mode && !strcmp(af->purge_mode, "Never"))
+			o.suppress_deletion = (struct tb_optbool){ true, true };
+		tb_world_emit(w, now, TB_EV_EVICT, tb_world_binding_name(b, name, sizeof(name)),
+			      "evicted from %s (%s, %s, unhealthy for %lld ms, %lld ms after the "
+			      "toleration ended)", u->cluster, TB_REASON_APPLICATION_FAILURE,
+			      af->purge_mode ? af->purge_mode : "Graciously",
+			      (long long)(now - u->since_ms), (long long)(now - due));
+		tb_evict_cluster(&obj->spec, u->cluster, &o);
+		obj->metadata.generation++;
+		tb_world_need_schedule(w, b, true);
+		tb_world_changed(w, b, true);
+		tb_free(u->cluster);
+		f->unhealthy.v[i] = f->unhealthy.v[--f->unhealthy.n];
+	}
+	return next;
+}
+
 /* A cluster's reports count only while it is Ready and its last probe was
  * answered: a status from a cluster that just went dark is stale. */
 static bool trusted(void *ctx, const char *cluster)
@@ -321,6 +403,8 @@ int64_t tb_ctrl_evict(struct tb_world *w, int64_t now_ms)
 		struct tb_wbinding *b = &w->bindings.v[i];
 
 		next = min_delay(next, taint_evictions(w, b, now_ms));
+		if (b->fail && b->fail->unhealthy.n)
+			next = min_delay(next, app_evictions(w, b, now_ms));
 		if (!b->obj || !b->obj->spec.graceful_eviction_tasks.n)
 			continue;	/* a parked binding has no task */
 		if (companion(b->obj)) {

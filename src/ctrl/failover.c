@@ -128,6 +128,12 @@ static void on_timer(evutil_socket_t fd, short what, void *data)
 	run(data);
 }
 
+void tb__failover_evict_soon(struct tb_tugd *t)
+{
+	t->evict_now = true;
+	tb__failover_poke(t);
+}
+
 void tb__failover_poke(struct tb_tugd *t)
 {
 	struct timeval zero = { 0, 0 };

@@ -131,8 +131,7 @@ static void on_probe(const struct tb_member_resp *r, void *data)
 	tb_ctrl_probe_result(&t->world, i, res, now - m->probe_sent_ms, now);
 	if (res == TB_PROBE_OK && t->burst_need && ++t->burst_ok >= t->burst_need) {
 		t->burst_need = 0;	/* a quorum of fresh answers: evict now */
-		t->evict_now = true;
-		tb__failover_poke(t);
+		tb__failover_evict_soon(t);
 	}
 	if (c->changed)
 		tb__failover_poke(t);

@@ -275,6 +275,7 @@ static void keep_owned(struct tb_binding *to, struct tb_binding *from)
 	SWAP(spec.graceful_eviction_tasks);
 	SWAP(status.scheduler_observed_generation);
 	SWAP(status.last_scheduled_time);
+	SWAP(status.scheduler_observing_affinity_name);
 #undef SWAP
 	/* Of the conditions, the scheduler's; the others (FullyApplied) are
 	 * whoever wrote them. */
@@ -344,6 +345,12 @@ void tb__mirror_on_binding(struct tb_tugd *t, const struct tb_store_event *ev)
 	tb_world_need_schedule(w, wb, again || (b->spec.placement &&
 					       b->status.scheduler_observed_generation !=
 						       b->metadata.generation));
+	/* A workload newly Unhealthy somewhere: application failover's clock
+	 * starts at the next evict pass, now. */
+	if (w->app_unhealthy) {
+		w->app_unhealthy = false;
+		tb__failover_evict_soon(t);
+	}
 	tb_world_park_one(w, wb);
 }
 
@@ -386,6 +393,7 @@ static void write_one(struct tb_tugd *t, struct tb_wbinding *wb)
 	}
 	set_or_del(status, "schedulerObservedGeneration", json_object_get(enc, "status"));
 	set_or_del(status, "lastScheduledTime", json_object_get(enc, "status"));
+	set_or_del(status, "schedulerObservingAffinityName", json_object_get(enc, "status"));
 	set_or_del(status, "conditions", json_object_get(enc, "status"));
 	json_object_del(json_object_get(cur, "metadata"), "resourceVersion");
 	t->writing = true;

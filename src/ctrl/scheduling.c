@@ -24,6 +24,13 @@ static bool same_clusters(const struct tb_binding_spec *spec, const struct tb_sc
 	return true;
 }
 
+static bool same_term(const struct tb_binding_status *st, const struct tb_sched_result *r)
+{
+	const char *a = st->scheduler_observing_affinity_name, *b = r->affinity_name;
+
+	return a == b || (a && b && !strcmp(a, b));
+}
+
 static void take_result(struct tb_binding_spec *spec, struct tb_sched_result *r)
 {
 	size_t i;
@@ -69,7 +76,7 @@ static void schedule_one(struct tb_world *w, struct tb_wbinding *b,
 	/* Nothing to record when the answer is what the binding already says
 	 * for its current generation (a restart, a cluster update that moves
 	 * nothing). */
-	if (same_clusters(&obj->spec, &r) &&
+	if (same_clusters(&obj->spec, &r) && same_term(&obj->status, &r) &&
 	    obj->status.scheduler_observed_generation == obj->metadata.generation &&
 	    !tb_condition_set(&obj->status.conditions, "Scheduled", "True", "Success",
 			      "Binding has been scheduled successfully.", now_ms)) {
@@ -84,6 +91,14 @@ static void schedule_one(struct tb_world *w, struct tb_wbinding *b,
 		take_result(&obj->spec, &r);
 		obj->metadata.generation++;
 		tb_world_emit(w, now_ms, TB_EV_SCHEDULE, name, "%s", sb->len ? sb->buf : "(none)");
+	}
+	/* The ordered clusterAffinities term in use: the next schedule starts
+	 * from it (Karmada's getAffinityIndex), so a binding that fell back
+	 * does not return to a term it left by itself. */
+	if (!same_term(&obj->status, &r)) {
+		tb_free(obj->status.scheduler_observing_affinity_name);
+		obj->status.scheduler_observing_affinity_name = r.affinity_name;
+		r.affinity_name = NULL;
 	}
 	obj->status.scheduler_observed_generation = obj->metadata.generation;
 	obj->status.last_scheduled_time = now_ms;

@@ -173,6 +173,8 @@ void tb__failover_release(struct tb_tugd *t);
 /* Runs the failover turn as soon as the loop is free (a probe result or a
  * cluster changed). */
 void tb__failover_poke(struct tb_tugd *t);
+/* An evict pass now (application failover has news). */
+void tb__failover_evict_soon(struct tb_tugd *t);
 void tb__failover_write_clusters(struct tb_tugd *t);
 
 /* members.c */

@@ -34,6 +34,9 @@ static void binding_release(struct tb_wbinding *b)
 		tb_free(b->fail->evicted_from.v[k].cluster);
 	tb_free(b->fail->evicted_from.v);
 	tb_free(b->fail->moving_back);
+	for (k = 0; k < b->fail->unhealthy.n; k++)
+		tb_free(b->fail->unhealthy.v[k].cluster);
+	tb_free(b->fail->unhealthy.v);
 	tb_free(b->fail);
 }
 
@@ -177,6 +180,67 @@ const char *tb_world_intern(struct tb_world *w, const char *s)
 	return v;
 }
 
+static const char *health_on(const struct tb_binding *b, const char *cluster)
+{
+	for (size_t k = 0; k < b->status.aggregated_status.n; k++) {
+		const struct tb_aggregated_item *it = &b->status.aggregated_status.v[k];
+
+		if (it->cluster_name && !strcmp(it->cluster_name, cluster))
+			return it->health ? it->health : "";
+	}
+	return "";
+}
+
+/* Application failover's bookkeeping, from each version of the binding seen:
+ * the target clusters that report the workload Unhealthy (Karmada's
+ * application failover controller; Healthy or Unknown ends the count). The
+ * evict pass stamps and acts on them (ctrl/eviction.c). */
+static void app_health(struct tb_world *w, struct tb_wbinding *b)
+{
+	const struct tb_binding *o = b->obj;
+	const struct tb_app_failover *af = o->spec.failover ? o->spec.failover->application : NULL;
+	struct tb_wfail *f = b->fail;
+	size_t i, k, kept = 0;
+
+	if (!af && (!f || !f->unhealthy.n))
+		return;
+	/* Those no longer unhealthy, or no longer targeted, drop out. */
+	for (i = 0; f && i < f->unhealthy.n; i++) {
+		const char *cn = f->unhealthy.v[i].cluster;
+		bool still = false;
+
+		for (k = 0; af && k < o->spec.clusters.n; k++)
+			if (!strcmp(o->spec.clusters.v[k].name, cn))
+				still = !strcmp(health_on(o, cn), "Unhealthy");
+		if (still)
+			f->unhealthy.v[kept++] = f->unhealthy.v[i];
+		else
+			tb_free(f->unhealthy.v[i].cluster);
+	}
+	if (f)
+		f->unhealthy.n = kept;
+	for (k = 0; af && k < o->spec.clusters.n; k++) {
+		const char *cn = o->spec.clusters.v[k].name;
+
+		if (strcmp(health_on(o, cn), "Unhealthy"))
+			continue;
+		f = tb_world_fail(b);
+		for (i = 0; i < f->unhealthy.n && strcmp(f->unhealthy.v[i].cluster, cn); i++)
+			;
+		if (i < f->unhealthy.n)
+			continue;
+		f->unhealthy.v = tb_realloc(f->unhealthy.v,
+					    (f->unhealthy.n + 1) * sizeof(*f->unhealthy.v));
+		f->unhealthy.v[f->unhealthy.n].cluster = tb_strdup(cn);
+		f->unhealthy.v[f->unhealthy.n++].since_ms = 0;
+		w->app_unhealthy = true;
+	}
+	if (f && af)
+		f->app_toleration_ms = af->decision_conditions.toleration_seconds.set ?
+				       af->decision_conditions.toleration_seconds.v * 1000 : 300000;
+	tb_world_fail_done(b);
+}
+
 /* What the scans read, from the typed copy. */
 static void summarize(struct tb_world *w, struct tb_wbinding *b)
 {
@@ -186,6 +250,7 @@ static void summarize(struct tb_world *w, struct tb_wbinding *b)
 	b->purge_mode = f && f->cluster && f->cluster->purge_mode ?
 				tb_world_intern(w, f->cluster->purge_mode) : NULL;
 	b->move_back_after_ms = tb_move_back_after(b->obj);
+	app_health(w, b);
 }
 
 static void binding_key(struct tb_wbinding *b)
@@ -217,10 +282,11 @@ void tb_world_fail_done(struct tb_wbinding *b)
 {
 	struct tb_wfail *f = b->fail;
 
-	if (!f || f->pending.n || f->evicted_from.n || f->moving_back)
+	if (!f || f->pending.n || f->evicted_from.n || f->moving_back || f->unhealthy.n)
 		return;
 	tb_free(f->pending.v);
 	tb_free(f->evicted_from.v);
+	tb_free(f->unhealthy.v);
 	tb_free(f);
 	b->fail = NULL;
 }

@@ -43,6 +43,13 @@ struct tb_wevicted {
 	int64_t at_ms;
 };
 
+/* A cluster where a binding with application failover reports Unhealthy. */
+struct tb_wunhealthy {
+	char *cluster;
+	int64_t since_ms;		/* 0: seen, not yet stamped by the evict pass */
+	const char *held;		/* why its due eviction waits, or NULL */
+};
+
 /* A cluster a parked binding targets (spec.clusters). */
 struct tb_wtarget {
 	const char *cluster;		/* interned (tb_world_intern) */
@@ -81,6 +88,10 @@ struct tb_wfail {
 	TB_VEC(struct tb_wevicted) evicted_from;
 	char *moving_back;		/* a surge under way, for this cluster; or NULL */
 	int64_t moving_since;
+	/* Application failover (spec.failover.application): where the
+	 * workload is unhealthy, and for how long it may stay so. */
+	TB_VEC(struct tb_wunhealthy) unhealthy;
+	int64_t app_toleration_ms;
 };
 
 /* Event kinds, also the first word of a timeline line. */
@@ -126,6 +137,7 @@ struct tb_world {
 	bool snapshot_stale;		/* clusters changed since the snapshot */
 	bool taints_changed;		/* some cluster's taints changed: evict pass due */
 	bool quorum_wait;		/* an eviction waits for fresh answers from the others */
+	bool app_unhealthy;		/* a binding newly reports Unhealthy: evict pass due */
 	struct tb_sched_snapshot snap;
 	const struct tb_cluster **snap_clusters;
 	tb_event_fn event;
