@@ -222,7 +222,7 @@ static void add_taint(struct tb_cluster *c, const char *key, const char *effect,
 
 /* Prints where each workload on the cluster would go; returns how many
  * would have nowhere to go, or -1 when the cluster does not exist. */
-static int plan(struct state *s, const char *name, int64_t now, size_t *ret_moving)
+static int plan(struct state *s, const char *name, int64_t now)
 {
 	struct tb_evict_opts o = { .purge_mode = "Graciously", .producer = TB_PRODUCER_TAINT_MANAGER,
 				   .reason = TB_REASON_DRAIN };
@@ -298,7 +298,6 @@ static int plan(struct state *s, const char *name, int64_t now, size_t *ret_movi
 	tb_free(ptrs);
 	printf("%zu workload%s to move, %zu staying, %zu with nowhere to go\n", moving,
 	       moving == 1 ? "" : "s", staying, stuck);
-	*ret_moving = moving;
 	return (int)stuck;
 }
 
@@ -449,7 +448,6 @@ int tb_cmd_drain(int argc, char **argv)
 	struct tb_ctlclient c;
 	struct state s = { 0 };
 	int64_t timeout_ns = 0;
-	size_t moving = 0;
 	bool dry = false, changed;
 	int opt, rc = 1, stuck;
 
@@ -482,7 +480,7 @@ int tb_cmd_drain(int argc, char **argv)
 	if (load(&c, &s, true) < 0)
 		goto out;
 	printf("draining cluster/%s: where its workloads go\n", name);
-	stuck = plan(&s, name, now_ms(), &moving);
+	stuck = plan(&s, name, now_ms());
 	if (stuck < 0) {
 		fprintf(stderr, "tugctl drain: cluster %s not found\n", name);
 		goto out;

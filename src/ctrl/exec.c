@@ -598,8 +598,16 @@ static void on_list(const struct tb_member_resp *r, void *data)
 	json_t *j, *item;
 
 	m->list_req[which] = NULL;
-	if (r->rc || r->status != 200 || !(j = json_loadb(r->body, r->len, 0, NULL)))
+	if (r->rc || r->status != 200)
 		return;		/* a failed list changes nothing */
+	/* The same items as the last list, every one of them recorded then:
+	 * nothing to do (and what was unsettled still is). */
+	if (tb__member_unchanged(&m->list_fp[which], r, t->now_ms()))
+		return;
+	if (!(j = json_loadb(r->body, r->len, 0, NULL))) {
+		m->list_fp[which].hash = 0;
+		return;
+	}
 	m->unsettled &= ~(1u << which);
 	json_array_foreach(json_object_get(j, "items"), i, item) {
 		const json_t *ann = json_object_get(json_object_get(item, "metadata"),
@@ -613,6 +621,10 @@ static void on_list(const struct tb_member_resp *r, void *data)
 			continue;
 		snprintf(key, sizeof(key), "%s/%s", wns, wn);
 		x = tb_hmap_get(&t->xworks, key);
+		/* An item not recorded now (its Work unknown yet, an apply in
+		 * flight) must be looked at again: parse the next list. */
+		if (!x || x->deleting || x->req || x->gen_done != x->gen_want)
+			m->list_fp[which].hash = 0;
 		if (x && !x->deleting && !x->req && x->gen_done == x->gen_want &&
 		    !strcmp(x->cluster, m->name)) {
 			/* List items come without their type. */

@@ -17,6 +17,7 @@
 #include "api/quantity.h"
 #include "lib/base64.h"
 #include "lib/log.h"
+#include "lib/hash.h"
 #include "lib/mem.h"
 
 #define RES_SECRETS "secrets"
@@ -320,6 +321,21 @@ static void on_pods(struct tb_wcluster *c, json_t *j)
 	set_reslist(c, &summary_of(&c->obj.status)->allocated, &used);
 }
 
+bool tb__member_unchanged(struct tb_member_fp *fp, const struct tb_member_resp *r, int64_t now)
+{
+	/* A list's own metadata (its resourceVersion) moves with any write in
+	 * the cluster; its items are what matters. */
+	const char *items = memmem(r->body, r->len, "\"items\"", 7);
+	size_t off = items ? (size_t)(items - r->body) : 0;
+	uint64_t h = tb_fnv64a(r->body + off, r->len - off) | 1;
+
+	if (fp->hash == h && now - fp->at_ms < TB_MEMBER_REPARSE_MS)
+		return true;
+	fp->hash = h;
+	fp->at_ms = now;
+	return false;
+}
+
 static const char *const status_paths[TB_MEMBER_STATUS_REQS] = {
 	"/version", "/api/v1/nodes", "/api/v1/pods"
 };
@@ -332,6 +348,10 @@ static void on_status(const struct tb_member_resp *r, void *data)
 	json_t *j;
 
 	m->status_req[sc->which] = NULL;
+	/* Nodes and pods as they were: the summary stands (most rounds). */
+	if (c && !r->rc && r->status == 200 && sc->which &&
+	    tb__member_unchanged(&m->status_fp[sc->which], r, m->t->now_ms()))
+		return;
 	if (c && !r->rc && r->status == 200 && (j = json_loadb(r->body, r->len, 0, NULL))) {
 		if (sc->which == 0)
 			on_version(m, c, j);

@@ -31,6 +31,15 @@
 #define TB_MEMBER_STATUS_REQS 3		/* /version, nodes, pods */
 #define TB_MEMBER_STATUS_MS 10000	/* cluster status refresh, at least (Karmada's 10 s) */
 #define TB_MEMBER_LISTS 2		/* Deployments and Jobs, for their status */
+/* A list whose items are byte for byte the last parsed ones is not parsed
+ * again, for at most this long. */
+#define TB_MEMBER_REPARSE_MS 60000
+
+/* The fingerprint of the items of the last list parsed, and when. */
+struct tb_member_fp {
+	uint64_t hash;			/* 0: parse the next one */
+	int64_t at_ms;
+};
 
 struct tb_tugd;
 struct tb_member;
@@ -55,12 +64,14 @@ struct tb_member {
 	int64_t next_status_ms;
 	struct tb_member_req *status_req[TB_MEMBER_STATUS_REQS];
 	struct tb_member_slot status_slot[TB_MEMBER_STATUS_REQS];
+	struct tb_member_fp status_fp[TB_MEMBER_STATUS_REQS];
 	/* exec.c */
 	struct tb_queue todo;		/* Work keys ("ns/name") to apply or delete */
 	size_t inflight;
 	struct event *exec_timer;	/* retries after back-off */
 	struct tb_member_req *list_req[TB_MEMBER_LISTS];	/* status collection */
 	struct tb_member_slot list_slot[TB_MEMBER_LISTS];
+	struct tb_member_fp list_fp[TB_MEMBER_LISTS];
 	int64_t next_list_ms;
 	unsigned unsettled;		/* lists whose objects may still change (bit per list) */
 };
@@ -186,6 +197,10 @@ void tb__members_sync(struct tb_tugd *t);
 void tb__members_reap(struct tb_tugd *t);
 /* Probes every member now (a quorum of fresh answers is awaited). */
 void tb__members_probe_now(struct tb_tugd *t);
+/* Are the items of this list answer those of the last one parsed (body
+ * from its "items" on, byte for byte, within TB_MEMBER_REPARSE_MS)? If
+ * not, fp now describes it (set fp->hash to 0 to parse the next anyway). */
+bool tb__member_unchanged(struct tb_member_fp *fp, const struct tb_member_resp *r, int64_t now);
 void tb__members_on_secret(struct tb_tugd *t, const struct tb_store_event *ev);
 
 /* exec.c: Works applied to their members, removed when deleted, and the
