@@ -440,6 +440,12 @@ static void on_retention(evutil_socket_t fd, short what, void *data)
 	(void)fd;
 	(void)what;
 	ev->retention_at = 0;
+	/* Housekeeping waits while a failover's bindings are being placed and
+	 * written: a few more Events for a moment cost nothing. */
+	if (t->world.n_need_schedule || t->world.n_changed || t->world.quorum_wait) {
+		arm(t, now + RETENTION_MIN_MS, now);
+		return;
+	}
 	n = tb_recorder_expired(&ev->rec, now, DELETE_MAX, &names, &next);
 	for (i = 0; i < n; i++) {
 		/* "ns/name": Events are namespaced, and names hold no '/'. */

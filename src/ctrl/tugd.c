@@ -241,9 +241,11 @@ static void reconcile(evutil_socket_t fd, short what, void *data)
 	tb__mirror_write_back(t);
 	tb__failover_write_clusters(t);
 	/* Decisions before their consequences: while bindings wait to be
-	 * placed (a failover's evictions), Works get a small share. */
-	left += tb__works_run(t, t->world.n_need_schedule ? TUGD_BATCH / 8 : TUGD_BATCH);
-	left += tb__exec_run(t, t->world.n_need_schedule ? TUGD_BATCH / 8 : TUGD_BATCH);
+	 * placed (a failover's evictions), Works and statuses get a small
+	 * share (each Work sync is three store writes; at a larger share
+	 * they took a quarter of a failover's rescheduling time). */
+	left += tb__works_run(t, t->world.n_need_schedule ? TUGD_BATCH / 32 : TUGD_BATCH);
+	left += tb__exec_run(t, t->world.n_need_schedule ? TUGD_BATCH / 32 : TUGD_BATCH);
 	/* What the turn reported, written in one batch at its end. */
 	tb__events_flush(t);
 	tb_world_park(&t->world);

@@ -5,6 +5,7 @@
 #include "testutil.h"
 
 #include "ctrl/world.h"
+#include "ctrl/tugd_int.h"
 
 #define NB 300
 
@@ -208,11 +209,39 @@ static void test_world__park(void **state)
 	tb_world_release(&w);
 }
 
+/* A member's list is parsed again only when its items changed (or after a
+ * while, or when asked): the list's own resourceVersion does not count. */
+static void test_world__list_fingerprint(void **state)
+{
+	static const char a[] = "{\"kind\":\"DeploymentList\",\"metadata\":{\"resourceVersion\":\"7\"},"
+				"\"items\":[{\"metadata\":{\"name\":\"web\"},\"status\":{\"readyReplicas\":1}}]}";
+	static const char b[] = "{\"kind\":\"DeploymentList\",\"metadata\":{\"resourceVersion\":\"9\"},"
+				"\"items\":[{\"metadata\":{\"name\":\"web\"},\"status\":{\"readyReplicas\":1}}]}";
+	static const char c[] = "{\"kind\":\"DeploymentList\",\"metadata\":{\"resourceVersion\":\"9\"},"
+				"\"items\":[{\"metadata\":{\"name\":\"web\"},\"status\":{\"readyReplicas\":2}}]}";
+	struct tb_member_resp ra = { .body = a, .len = sizeof(a) - 1 };
+	struct tb_member_resp rb = { .body = b, .len = sizeof(b) - 1 };
+	struct tb_member_resp rc = { .body = c, .len = sizeof(c) - 1 };
+	struct tb_member_fp fp = { 0, 0 };
+
+	(void)state;
+	assert_false(tb__member_unchanged(&fp, &ra, 1000));	/* first: parse */
+	assert_true(tb__member_unchanged(&fp, &ra, 2000));
+	assert_true(tb__member_unchanged(&fp, &rb, 3000));	/* only the list's rv moved */
+	assert_false(tb__member_unchanged(&fp, &rc, 4000));	/* an item changed */
+	assert_true(tb__member_unchanged(&fp, &rc, 5000));
+	fp.hash = 0;						/* asked to parse again */
+	assert_false(tb__member_unchanged(&fp, &rc, 6000));
+	assert_true(tb__member_unchanged(&fp, &rc, 6000 + TB_MEMBER_REPARSE_MS - 1));
+	assert_false(tb__member_unchanged(&fp, &rc, 6000 + TB_MEMBER_REPARSE_MS));	/* stale */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_world__index),
 		cmocka_unit_test(test_world__park),
+		cmocka_unit_test(test_world__list_fingerprint),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
