@@ -157,7 +157,7 @@ int64_t tb_evict_assess(struct tb_binding *b, int64_t now_ms, const struct tb_ev
 		struct tb_eviction_task *t = &spec->graceful_eviction_tasks.v[i];
 		int64_t timeout = t->grace_period_seconds.set ?
 				  t->grace_period_seconds.v * 1000 : timeout_ms;
-		bool done;
+		bool done, held = false;
 
 		if (!t->creation_timestamp) {
 			/* Stamped now, assessed from the next round on. */
@@ -165,10 +165,7 @@ int64_t tb_evict_assess(struct tb_binding *b, int64_t now_ms, const struct tb_ev
 			done = false;
 		} else if (env->needed && env->needed(ctx, b, t->from_cluster)) {
 			done = false;
-			if (TB_EVICT_BUDGET_RETRY_MS < next)
-				next = TB_EVICT_BUDGET_RETRY_MS;
-			spec->graceful_eviction_tasks.v[kept++] = *t;
-			continue;
+			held = true;
 		} else if (t->suppress_deletion.set) {
 			done = !t->suppress_deletion.v;
 		} else if (healthy) {
@@ -176,13 +173,14 @@ int64_t tb_evict_assess(struct tb_binding *b, int64_t now_ms, const struct tb_ev
 		} else {
 			done = now_ms > t->creation_timestamp + timeout;
 			/* Out of time, but its replicas are still needed. */
-			if (done && ready_on_targets(b, trusted, ctx) < tb_evict_budget(b, t)) {
-				done = false;
-				if (TB_EVICT_BUDGET_RETRY_MS < next)
-					next = TB_EVICT_BUDGET_RETRY_MS;
-				spec->graceful_eviction_tasks.v[kept++] = *t;
-				continue;
-			}
+			held = done && ready_on_targets(b, trusted, ctx) < tb_evict_budget(b, t);
+			done = done && !held;
+		}
+		if (held) {
+			if (TB_EVICT_BUDGET_RETRY_MS < next)
+				next = TB_EVICT_BUDGET_RETRY_MS;
+			spec->graceful_eviction_tasks.v[kept++] = *t;
+			continue;
 		}
 		if (done) {
 			tb_strvec_push(removed, t->from_cluster);

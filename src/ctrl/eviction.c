@@ -1,9 +1,13 @@
-/* The eviction controller: Karmada's taint manager and graceful eviction
- * controller as one owner of a binding's eviction state, so they never race
- * on the same fields. For each (binding, tainted cluster) an eviction is
- * pending (toleration running), held (mass outage, no room elsewhere, rate
- * limit), replacing (a graceful eviction task keeps the old replicas), and
- * done once the replacements are healthy or the grace period ends. */
+/* The eviction controller: Karmada's taint manager, application failover
+ * and graceful eviction controllers as one owner of a binding's eviction
+ * state, so they never race on the same fields. For each (binding, tainted
+ * cluster) an eviction is pending (toleration running), held (mass outage,
+ * no room elsewhere, rate limit), replacing (a graceful eviction task keeps
+ * the old replicas), and done once the replacements are healthy or the grace
+ * period ends, and, with a disruption budget (a drain, or the policy's
+ * min-available), enough replicas are ready elsewhere. A workload that stays
+ * Unhealthy on a cluster past its policy's toleration is evicted the same
+ * way (application failover). */
 #include "core/evict.h"
 #include "core/taint.h"
 #include "core/taintmgr.h"
