@@ -601,9 +601,15 @@ static void on_list(const struct tb_member_resp *r, void *data)
 	if (r->rc || r->status != 200)
 		return;		/* a failed list changes nothing */
 	/* The same items as the last list, every one of them recorded then:
-	 * nothing to do (and what was unsettled still is). */
-	if (tb__member_unchanged(&m->list_fp[which], r, t->now_ms()))
+	 * nothing to do, and what that list said of them still holds (an
+	 * apply since marked the list unsettled: it settles again). */
+	if (tb__member_unchanged(&m->list_fp[which], r, t->now_ms())) {
+		if (m->list_fp[which].unsettled)
+			m->unsettled |= 1u << which;
+		else
+			m->unsettled &= ~(1u << which);
 		return;
+	}
 	if (!(j = json_loadb(r->body, r->len, 0, NULL))) {
 		m->list_fp[which].hash = 0;
 		return;
@@ -643,6 +649,7 @@ static void on_list(const struct tb_member_resp *r, void *data)
 			}
 		}
 	}
+	m->list_fp[which].unsettled = m->unsettled & (1u << which);
 	json_decref(j);
 }
 

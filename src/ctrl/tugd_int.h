@@ -39,6 +39,7 @@
 struct tb_member_fp {
 	uint64_t hash;			/* 0: parse the next one */
 	int64_t at_ms;
+	bool unsettled;			/* what that parse concluded (exec.c's lists) */
 };
 
 struct tb_tugd;

@@ -222,7 +222,7 @@ static void test_world__list_fingerprint(void **state)
 	struct tb_member_resp ra = { .body = a, .len = sizeof(a) - 1 };
 	struct tb_member_resp rb = { .body = b, .len = sizeof(b) - 1 };
 	struct tb_member_resp rc = { .body = c, .len = sizeof(c) - 1 };
-	struct tb_member_fp fp = { 0, 0 };
+	struct tb_member_fp fp = { 0, 0, false };
 
 	(void)state;
 	assert_false(tb__member_unchanged(&fp, &ra, 1000));	/* first: parse */
