@@ -113,6 +113,11 @@ const struct tb_kind *tb_kind_find(const char *api_version, const char *kind)
 	return NULL;
 }
 
+bool tb_kind_has_scale(const struct tb_kind *k)
+{
+	return !strcmp(k->group, "apps") && !strcmp(k->kind, "Deployment");
+}
+
 bool tb_kind_has_status(const struct tb_kind *k)
 {
 	static const char *const without[] = {

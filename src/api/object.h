@@ -32,6 +32,8 @@ const struct tb_kind *tb_kind_find(const char *api_version, const char *kind);
 /* Whether the kind has a status subresource (as in Karmada's CRDs and kube):
  * then status is written only through it, and spec only through the object. */
 bool tb_kind_has_status(const struct tb_kind *k);
+/* Has a /scale subresource (autoscaling/v1 Scale): kubectl scale. */
+bool tb_kind_has_scale(const struct tb_kind *k);
 /* Whether objects of the kind are resource templates Karmada propagates
  * (kept as JSON, not an Event). */
 bool tb_kind_is_template(const struct tb_kind *k);

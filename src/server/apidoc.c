@@ -112,11 +112,21 @@ static json_t *agg_resource(const struct tb_kind *k)
 		json_object_set_new(r, "shortNames", strings(k->short_names, 3));
 	if (cat)
 		json_object_set_new(r, "categories", json_pack("[s]", cat));
-	if (tb_kind_has_status(k))
-		json_object_set_new(r, "subresources", json_pack(
-			"[{s:s, s:o, s:o}]", "subresource", "status",
-			"responseKind", tb__apidoc_gvk(k, NULL),
-			"verbs", strings(status_verbs, 16)));
+	if (tb_kind_has_status(k) || tb_kind_has_scale(k)) {
+		json_t *subs = json_array();
+
+		if (tb_kind_has_status(k))
+			json_array_append_new(subs, json_pack(
+				"{s:s, s:o, s:o}", "subresource", "status",
+				"responseKind", tb__apidoc_gvk(k, NULL),
+				"verbs", strings(status_verbs, 16)));
+		if (tb_kind_has_scale(k))
+			json_array_append_new(subs, json_pack(
+				"{s:s, s:{s:s, s:s, s:s}, s:o}", "subresource", "scale",
+				"responseKind", "group", "autoscaling", "version", "v1",
+				"kind", "Scale", "verbs", strings(status_verbs, 16)));
+		json_object_set_new(r, "subresources", subs);
+	}
 	return r;
 }
 
@@ -245,6 +255,17 @@ static json_t *legacy_resource(const struct tb_kind *k, bool status)
 	return r;
 }
 
+/* deployments/scale: an autoscaling/v1 Scale (kubectl scale). */
+static json_t *scale_resource(const struct tb_kind *k)
+{
+	char name[128];
+
+	snprintf(name, sizeof(name), "%s/scale", k->plural);
+	return json_pack("{s:s, s:s, s:b, s:s, s:s, s:s, s:o}", "name", name,
+			 "singularName", "", "namespaced", k->namespaced, "group", "autoscaling",
+			 "version", "v1", "kind", "Scale", "verbs", strings(status_verbs, 16));
+}
+
 json_t *tb_apidoc_resource_list(const char *group, const char *version)
 {
 	json_t *res = json_array();
@@ -257,6 +278,8 @@ json_t *tb_apidoc_resource_list(const char *group, const char *version)
 		json_array_append_new(res, legacy_resource(k, false));
 		if (tb_kind_has_status(k))
 			json_array_append_new(res, legacy_resource(k, true));
+		if (tb_kind_has_scale(k))
+			json_array_append_new(res, scale_resource(k));
 	}
 	if (!json_array_size(res)) {
 		json_decref(res);

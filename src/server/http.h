@@ -31,7 +31,7 @@ struct tb_route {
 	char res[128];			/* store resource key, e.g. "deployments.apps" */
 	char ns[254];			/* "" when none in the URL */
 	char name[254];			/* "" for collections */
-	char sub[32];			/* "status", or "" */
+	char sub[32];			/* "status", "scale", or "" */
 };
 
 /* Resolves /api/v1/... and /apis/G/V/... resource paths. Returns 0, or

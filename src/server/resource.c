@@ -25,10 +25,53 @@
 
 /* ---- small helpers ------------------------------------------------------------- */
 
+static bool is_scale(const struct tb_req *q)
+{
+	return !strcmp(q->route.sub, "scale");
+}
+
+/* A Deployment's /scale: the autoscaling/v1 Scale kube-apiserver shows. */
+static json_t *scale_of(const json_t *obj, uint64_t rv)
+{
+	const json_t *md = json_object_get(obj, "metadata"), *spec = json_object_get(obj, "spec");
+	const json_t *ml = json_object_get(json_object_get(spec, "selector"), "matchLabels");
+	const json_t *r = json_object_get(spec, "replicas"), *v;
+	struct tb_strbuf sel = TB_STRBUF_INIT;
+	const char *key;
+	char rvs[32];
+	json_t *scale;
+
+	json_object_foreach((json_t *)ml, key, v)
+		tb_strbuf_addf(&sel, "%s%s=%s", sel.len ? "," : "", key,
+			       json_string_value(v) ? json_string_value(v) : "");
+	snprintf(rvs, sizeof(rvs), "%llu", (unsigned long long)rv);
+	scale = json_pack("{s:s, s:s, s:{s:O?, s:O?, s:O?, s:s, s:O?}, s:{s:I}, s:{s:I, s:s}}",
+			  "kind", "Scale", "apiVersion", "autoscaling/v1",
+			  "metadata", "name", json_object_get(md, "name"),
+			  "namespace", json_object_get(md, "namespace"),
+			  "uid", json_object_get(md, "uid"), "resourceVersion", rvs,
+			  "creationTimestamp", json_object_get(md, "creationTimestamp"),
+			  "spec", "replicas", (json_int_t)(json_is_integer(r) ?
+							  json_integer_value(r) : 1),
+			  "status", "replicas", (json_int_t)json_integer_value(json_object_get(
+				  json_object_get(obj, "status"), "replicas")),
+			  "selector", sel.buf ? sel.buf : "");
+	tb_strbuf_release(&sel);
+	return scale;
+}
+
 static void reply_stored(struct tb_req *q, int code, const struct tb_store_obj *o)
 {
 	json_t *items, *table;
 
+	if (is_scale(q)) {
+		json_t *obj = json_loadb(o->json, o->len, 0, NULL), *scale = scale_of(obj, o->rv);
+
+		tb_reply_json(q, code, scale);
+		json_decref(scale);
+		json_decref(obj);
+		return;
+	}
 	if (!q->want_table) {
 		tb_reply_text(q, code, "application/json", o->json, o->len);
 		return;
@@ -96,9 +139,12 @@ static void store_and_reply(struct tb_req *q, json_t *obj, const struct tb_store
 		return;
 	}
 	if (dry_run(q)) {
+		json_t *scale = is_scale(q) ? scale_of(obj, cur ? cur->rv : 0) : NULL;
+
 		if (cur)
 			tb_reqobj_set_rv(obj, cur->rv);
-		tb_reply_json(q, create ? 201 : 200, obj);
+		tb_reply_json(q, create ? 201 : 200, scale ? scale : obj);
+		json_decref(scale);
 		return;
 	}
 	rc = tb_store_put_doc(q->srv->store, q->route.res, tb_reqobj_namespace(obj), name, obj,
@@ -260,8 +306,8 @@ out:
  * that removes the last finalizer of a deleted object completes the delete. */
 static void update_and_reply(struct tb_req *q, json_t *obj, const struct tb_store_obj *cur)
 {
-	if (!tb_reqobj_prepare(q, obj, cur, q->route.sub[0] ? TB_REQOBJ_STATUS
-							  : TB_REQOBJ_UPDATE))
+	if (!tb_reqobj_prepare(q, obj, cur, !strcmp(q->route.sub, "status") ? TB_REQOBJ_STATUS
+									: TB_REQOBJ_UPDATE))
 		return;
 	if (tb_reqobj_finalized(obj))
 		tb_reqobj_delete(q, cur);
@@ -372,6 +418,69 @@ out:
 	json_decref(obj);
 }
 
+/* PUT or PATCH of a Deployment's /scale: the Scale as it would be after the
+ * request, of which only spec.replicas (and a resourceVersion to check) goes
+ * into the Deployment; the answer is the new Scale. */
+static void handle_scale_write(struct tb_req *q, bool patch)
+{
+	const char *ct = evhttp_find_header(evhttp_request_get_input_headers(q->r),
+					    "Content-Type");
+	const struct tb_store_obj *cur;
+	struct tb_err err = TB_ERR_INIT;
+	json_t *doc = NULL, *scale = NULL, *body = NULL, *want = NULL, *r, *rv;
+	int type = TB_PATCH_MERGE;
+	char msg[800];
+
+	if (patch && (!ct || (type = tb_patch_type_from_content_type(ct)) < 0)) {
+		tb_reply_status(q, 415, "UnsupportedMediaType", "the body of the request was in "
+				"an unknown format - accepted media types include: "
+				"application/json-patch+json, application/merge-patch+json, "
+				"application/strategic-merge-patch+json", NULL);
+		return;
+	}
+	cur = tb_store_get(q->srv->store, q->route.res, q->route.ns, q->route.name);
+	if (!cur) {
+		tb_reply_not_found(q);
+		return;
+	}
+	if (!(body = tb_reqobj_read_json(q)))
+		return;
+	doc = json_loadb(cur->json, cur->len, 0, NULL);
+	scale = scale_of(doc, cur->rv);
+	if (!patch) {
+		want = json_incref(body);
+	} else if (tb_patch_apply(type == TB_PATCH_STRATEGIC ? TB_PATCH_MERGE :
+				  (enum tb_patch_type)type, scale, body, "Scale", true, &want,
+				  &err)) {
+		tb_reply_status(q, 422, "Invalid", err.msg, NULL);
+		goto out;
+	}
+	r = json_object_get(json_object_get(want, "spec"), "replicas");
+	if (!json_is_integer(r) || json_integer_value(r) < 0) {
+		char *v = r ? json_dumps(r, JSON_ENCODE_ANY) : NULL;
+
+		snprintf(msg, sizeof(msg), "Scale.autoscaling \"%s\" is invalid: spec.replicas: "
+			 "Invalid value: %s: must be greater than or equal to 0", q->route.name,
+			 v ? v : "null");
+		free(v);
+		tb_reply_status(q, 422, "Invalid", msg, tb_req_details(q, q->route.name));
+		goto out;
+	}
+	json_object_set(json_object_get(doc, "spec"), "replicas", r);
+	/* A resourceVersion in the Scale is a precondition on the Deployment. */
+	rv = json_object_get(json_object_get(want, "metadata"), "resourceVersion");
+	if (json_is_string(rv) && json_string_length(rv))
+		json_object_set(json_object_get(doc, "metadata"), "resourceVersion", rv);
+	else
+		json_object_del(json_object_get(doc, "metadata"), "resourceVersion");
+	update_and_reply(q, doc, cur);
+out:
+	json_decref(body);
+	json_decref(doc);
+	json_decref(scale);
+	json_decref(want);
+}
+
 static bool is_watch(struct tb_req *q)
 {
 	const char *w = tb_req_query(q, "watch");
@@ -384,6 +493,19 @@ void tb_handle_resource(struct tb_req *q)
 	const struct tb_route *rt = &q->route;
 	bool item = rt->name[0] != '\0';
 
+	if (is_scale(q)) {
+		if (q->method == EVHTTP_REQ_GET || q->method == EVHTTP_REQ_HEAD) {
+			handle_get(q);
+			return;
+		}
+		if (q->method == EVHTTP_REQ_PUT || q->method == EVHTTP_REQ_PATCH) {
+			handle_scale_write(q, q->method == EVHTTP_REQ_PATCH);
+			return;
+		}
+		tb_reply_status(q, 405, "MethodNotAllowed", "the server does not allow this "
+				"method on the requested resource", NULL);
+		return;
+	}
 	switch (q->method) {
 	case EVHTTP_REQ_GET:
 	case EVHTTP_REQ_HEAD:

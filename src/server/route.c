@@ -3,6 +3,8 @@
  *   /api/v1[/namespaces/NS]/RES[/NAME[/SUB]]
  *   /apis/GROUP/VERSION[/namespaces/NS]/RES[/NAME[/SUB]]
  *
+ * SUB is status (tb_kind_has_status) or scale (tb_kind_has_scale).
+ *
  * /api/v1/namespaces/NAME[/status] is the Namespace resource itself; a third
  * segment that is a resource of the group-version makes it a namespace
  * prefix instead. */
@@ -84,9 +86,10 @@ int tb_route_parse(const char *path, struct tb_route *rt)
 		}
 	}
 	if (n - i == 3) {
-		if (strcmp(segs[i + 2], "status") || !tb_kind_has_status(rt->kind))
+		if (!(!strcmp(segs[i + 2], "status") && tb_kind_has_status(rt->kind)) &&
+		    !(!strcmp(segs[i + 2], "scale") && tb_kind_has_scale(rt->kind)))
 			goto out;
-		snprintf(rt->sub, sizeof(rt->sub), "status");
+		snprintf(rt->sub, sizeof(rt->sub), "%s", segs[i + 2]);
 	}
 	tb_kind_res(rt->kind, rt->res, sizeof(rt->res));
 	rc = 0;

@@ -101,6 +101,28 @@ test_expect_success 'strategic merge patch merges containers by name' '
 	test "$(kubectl get deploy web -o jsonpath={.spec.template.spec.containers[0].image})" = nginx:1.27
 '
 
+test_expect_success 'kubectl scale, through the scale subresource (autoscaling/v1 Scale)' '
+	kubectl scale deploy web --replicas=5 >out &&
+	expect_contains out "deployment.apps/web scaled" &&
+	test "$(kubectl get deploy web -o jsonpath={.spec.replicas})" = 5 &&
+	kubectl get --raw /apis/apps/v1/namespaces/default/deployments/web/scale >scale &&
+	jq -e ".kind == \"Scale\" and .apiVersion == \"autoscaling/v1\" and .spec.replicas == 5 and .status.selector == \"app=web\"" scale &&
+	kubectl get --raw /apis/apps/v1 | jq -e ".resources[] | select(.name == \"deployments/scale\") | .kind == \"Scale\"" &&
+	expect_code 1 kubectl scale deploy web --current-replicas=4 --replicas=3 &&
+	kubectl scale deploy web --current-replicas=5 --replicas=3 &&
+	test "$(kubectl get deploy web -o jsonpath={.spec.replicas})" = 3 &&
+	curl -s -X PATCH -H "Content-Type: application/merge-patch+json" \
+		-d "{\"spec\":{\"replicas\":-2}}" "$TUGD_URL/apis/apps/v1/namespaces/default/deployments/web/scale" >neg &&
+	jq -e ".code == 422 and (.message | contains(\"spec.replicas: Invalid value: -2\"))" neg &&
+	rv=$(jq -r .metadata.resourceVersion scale) &&
+	curl -s -X PUT -H "Content-Type: application/json" \
+		-d "{\"kind\":\"Scale\",\"apiVersion\":\"autoscaling/v1\",\"metadata\":{\"name\":\"web\",\"namespace\":\"default\",\"resourceVersion\":\"$rv\"},\"spec\":{\"replicas\":7}}" \
+		"$TUGD_URL/apis/apps/v1/namespaces/default/deployments/web/scale" >stale &&
+	jq -e ".code == 409" stale &&
+	test "$(kubectl get deploy web -o jsonpath={.spec.replicas})" = 3 &&
+	expect_code 1 kubectl scale cluster member2 --replicas=2
+'
+
 test_expect_success 'server-side apply creates and updates' '
 	cat >ssa.yaml <<-EOF &&
 	apiVersion: v1

@@ -64,8 +64,7 @@ test_expect_success 'each target cluster gets a Work with its share of replicas'
 '
 
 test_expect_success 'scaling the template reschedules and updates the Works' '
-	kubectl scale deploy batch-worker --replicas=8 2>/dev/null ||
-		kubectl patch deploy batch-worker --type=merge -p "{\"spec\":{\"replicas\":8}}" &&
+	kubectl scale deploy batch-worker --replicas=8 &&
 	poll placed batch-worker-deployment "member1=4 member2=2 member3=2 " &&
 	poll has_work_replicas member1 4
 '

@@ -29,6 +29,8 @@ static void test_route_resources(void **state)
 		     "propagationpolicies.policy.karmada.io", "default", "pp", "");
 	expect_route("/apis/apps/v1/namespaces/default/deployments/web/status",
 		     "deployments.apps", "default", "web", "status");
+	expect_route("/apis/apps/v1/namespaces/default/deployments/web/scale",
+		     "deployments.apps", "default", "web", "scale");
 	expect_route("/api/v1/namespaces/default/configmaps", "configmaps", "default", "", "");
 	/* The Namespace resource itself, and its status. */
 	expect_route("/api/v1/namespaces", "namespaces", "", "", "");
@@ -50,7 +52,8 @@ static void test_route_errors(void **state)
 		"/apis/policy.karmada.io/v1alpha1/namespaces/d/propagationpolicies/pp/status",
 		"/api/v1/namespaces/d/configmaps/c/status",	/* ConfigMaps have no status */
 		"/api/v1/namespaces/d/events/e/status",		/* nor Events */
-		"/apis/apps/v1/namespaces/d/deployments/web/scale",
+		"/apis/batch/v1/namespaces/d/jobs/j/scale",	/* only Deployments scale */
+		"/apis/cluster.karmada.io/v1alpha1/clusters/member1/scale",
 		"/apis/apps/v2/deployments", "/apis/nope.io/v1/things",
 		"/apis/apps/v1/namespaces/d/deployments/a/status/x",
 		NULL
