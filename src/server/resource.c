@@ -366,6 +366,19 @@ out:
 	json_decref(obj);
 }
 
+/* 415 for a patch whose Content-Type is no patch type (apply: server-side
+ * apply is offered too). */
+static void reply_unknown_patch(struct tb_req *q, bool apply)
+{
+	char msg[300];
+
+	snprintf(msg, sizeof(msg), "the body of the request was in an unknown format - "
+		 "accepted media types include: application/json-patch+json, "
+		 "application/merge-patch+json%s%s", apply ? ", application/apply-patch+yaml" : "",
+		 q->route.kind->schema ? "" : ", application/strategic-merge-patch+json");
+	tb_reply_status(q, 415, "UnsupportedMediaType", msg, NULL);
+}
+
 static void handle_patch(struct tb_req *q)
 {
 	const char *ct = evhttp_find_header(evhttp_request_get_input_headers(q->r),
@@ -374,7 +387,6 @@ static void handle_patch(struct tb_req *q)
 	struct tb_err err = TB_ERR_INIT;
 	json_t *patch = NULL, *doc = NULL, *obj = NULL;
 	int type, rc;
-	char msg[700];
 
 	if (ct && !strncmp(ct, "application/apply-patch+yaml", 28)) {
 		handle_apply(q);	/* server-side apply */
@@ -382,11 +394,7 @@ static void handle_patch(struct tb_req *q)
 	}
 	type = ct ? tb_patch_type_from_content_type(ct) : -1;
 	if (type < 0) {
-		snprintf(msg, sizeof(msg), "the body of the request was in an unknown format - "
-			 "accepted media types include: application/json-patch+json, "
-			 "application/merge-patch+json, application/apply-patch+yaml%s",
-			 q->route.kind->schema ? "" : ", application/strategic-merge-patch+json");
-		tb_reply_status(q, 415, "UnsupportedMediaType", msg, NULL);
+		reply_unknown_patch(q, true);
 		return;
 	}
 	cur = tb_store_get(q->srv->store, q->route.res, q->route.ns, q->route.name);
@@ -432,10 +440,7 @@ static void handle_scale_write(struct tb_req *q, bool patch)
 	char msg[800];
 
 	if (patch && (!ct || (type = tb_patch_type_from_content_type(ct)) < 0)) {
-		tb_reply_status(q, 415, "UnsupportedMediaType", "the body of the request was in "
-				"an unknown format - accepted media types include: "
-				"application/json-patch+json, application/merge-patch+json, "
-				"application/strategic-merge-patch+json", NULL);
+		reply_unknown_patch(q, false);
 		return;
 	}
 	cur = tb_store_get(q->srv->store, q->route.res, q->route.ns, q->route.name);

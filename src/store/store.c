@@ -254,6 +254,21 @@ static bool within(const char *p, const char *base, size_t len)
 	return (uintptr_t)p >= (uintptr_t)base && (uintptr_t)p <= (uintptr_t)base + len;
 }
 
+/* The offset in text (the version's copy of json) of the string s (n bytes):
+ * its own offset when it lies in json, else a copy made at *p. */
+static uint32_t span(char **p, const char *text, const char *s, size_t n, const char *json,
+		     size_t len)
+{
+	uint32_t off;
+
+	if (within(s, json, len) && within(s + n, json, len))
+		return (uint32_t)(s - json);
+	memcpy(*p, s, n);
+	off = (uint32_t)(*p - text);
+	*p += n;
+	return off;
+}
+
 /* A new version holding one reference (the caller's). A label pointing into
  * json becomes a span of the copy; any other is copied after the text. */
 static struct tb_store_ver *ver_new(const struct tb_store_res *r, const char *ns,
@@ -288,20 +303,8 @@ static struct tb_store_ver *ver_new(const struct tb_store_res *r, const char *ns
 	v->pub.labels = l;
 	v->pub.nlabels = nlbl;
 	for (i = 0; i < nlbl; i++) {
-		if (within(lbl[i].k, json, len) && within(lbl[i].k + lbl[i].kl, json, len)) {
-			l[i].k = (uint32_t)(lbl[i].k - json);
-		} else {
-			memcpy(p, lbl[i].k, lbl[i].kl);
-			l[i].k = (uint32_t)(p - text);
-			p += lbl[i].kl;
-		}
-		if (within(lbl[i].v, json, len) && within(lbl[i].v + lbl[i].vl, json, len)) {
-			l[i].v = (uint32_t)(lbl[i].v - json);
-		} else {
-			memcpy(p, lbl[i].v, lbl[i].vl);
-			l[i].v = (uint32_t)(p - text);
-			p += lbl[i].vl;
-		}
+		l[i].k = span(&p, text, lbl[i].k, lbl[i].kl, json, len);
+		l[i].v = span(&p, text, lbl[i].v, lbl[i].vl, json, len);
 		l[i].kl = (uint32_t)lbl[i].kl;
 		l[i].vl = (uint32_t)lbl[i].vl;
 	}
