@@ -307,6 +307,35 @@ const struct tb_schema tb_binding_schema = {
 
 /* ---- defaults and validation -------------------------------------------------------- */
 
+int64_t tb_binding_wanted(const struct tb_binding *b)
+{
+	int64_t n = 0;
+
+	for (size_t i = 0; i < b->spec.clusters.n; i++)
+		n += b->spec.clusters.v[i].replicas;
+	return n;
+}
+
+const struct tb_aggregated_item *tb_binding_status_of(const struct tb_binding *b,
+						      const char *cluster)
+{
+	for (size_t k = 0; k < b->status.aggregated_status.n; k++) {
+		const struct tb_aggregated_item *it = &b->status.aggregated_status.v[k];
+
+		if (it->cluster_name && !strcmp(it->cluster_name, cluster))
+			return it;
+	}
+	return NULL;
+}
+
+int64_t tb_binding_ready_on(const struct tb_binding *b, const char *cluster)
+{
+	const struct tb_aggregated_item *it = tb_binding_status_of(b, cluster);
+	const json_t *r = it ? json_object_get(it->status, "readyReplicas") : NULL;
+
+	return json_is_integer(r) ? json_integer_value(r) : 0;
+}
+
 void tb_binding_default(struct tb_binding *b)
 {
 	/* CRD defaults of v1.13's ResourceBinding schema. */

@@ -105,6 +105,14 @@ extern const struct tb_schema tb_eviction_task_schema;
 extern const char *const tb_health_values[];	/* Healthy, Unhealthy, Unknown */
 
 void tb_binding_default(struct tb_binding *b);
+
+/* The replicas spec.clusters asks for, over every cluster. */
+int64_t tb_binding_wanted(const struct tb_binding *b);
+/* status.aggregatedStatus's item for cluster, or NULL. */
+const struct tb_aggregated_item *tb_binding_status_of(const struct tb_binding *b,
+						      const char *cluster);
+/* The readyReplicas reported for cluster, 0 when none is. */
+int64_t tb_binding_ready_on(const struct tb_binding *b, const char *cluster);
 void tb_binding_validate(const struct tb_binding *b, bool namespaced, struct tb_errs *e);
 
 #endif

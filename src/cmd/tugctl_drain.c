@@ -19,6 +19,7 @@
  * The cluster stays cordoned and tainted afterwards; `tugctl uncordon NAME`
  * ends the drain. */
 #include "cmd/tugctl_client.h"
+#include "cmd/cli.h"
 #include "api/binding.h"
 #include "api/cluster.h"
 #include "api/duration.h"
@@ -71,14 +72,6 @@ static void usage(FILE *f)
 "  --karmada-context CONTEXT  its context to use\n");
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* ---- what tugd stores, decoded ---------------------------------------------------- */
 
 struct state {
@@ -99,14 +92,17 @@ static void state_release(struct state *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* Decodes a list's items into *v (appended); undecodable items are skipped
- * (tugd validated them; a newer field is not a reason to fail). */
-static void decode_items(const struct tb_schema *sch, const json_t *list, void **v, size_t *n)
+/* Decodes a list's items (or the one object that was asked for) into *v,
+ * appended; undecodable items are skipped (tugd validated them; a newer
+ * field is not a reason to fail). */
+static void decode_items(const struct tb_schema *sch, json_t *list, void **v, size_t *n)
 {
 	struct tb_decode_opts opts = { .allow_unknown = true };
-	const json_t *items = json_object_get(list, "items");
+	json_t *items = json_object_get(list, "items"), *one = NULL, *it;
 	size_t i;
-	json_t *it;
+
+	if (!items)
+		items = one = json_pack("[O]", list);
 
 	*v = tb_realloc(*v, (*n + json_array_size(items) + 1) * sch->size);
 	json_array_foreach(items, i, it) {
@@ -121,6 +117,7 @@ static void decode_items(const struct tb_schema *sch, const json_t *list, void *
 			(*n)++;
 		tb_errs_release(&errs);
 	}
+	json_decref(one);
 }
 
 static int fetch(struct tb_ctlclient *c, const char *path, const struct tb_schema *sch,
@@ -136,10 +133,13 @@ static int fetch(struct tb_ctlclient *c, const char *path, const struct tb_schem
 	return 0;
 }
 
-static int load(struct tb_ctlclient *c, struct state *s, bool with_clusters)
+/* Every binding, and every cluster (cluster NULL) or that one alone. */
+static int load(struct tb_ctlclient *c, struct state *s, const char *cluster)
 {
-	if ((with_clusters &&
-	     fetch(c, CLUSTERS, &tb_cluster_schema, (void **)&s->clusters, &s->nclusters)) ||
+	char path[300];
+
+	snprintf(path, sizeof(path), CLUSTERS "%s%s", cluster ? "/" : "", cluster ? cluster : "");
+	if (fetch(c, path, &tb_cluster_schema, (void **)&s->clusters, &s->nclusters) ||
 	    fetch(c, RBS, &tb_binding_schema, (void **)&s->bindings, &s->nbindings) ||
 	    fetch(c, CRBS, &tb_binding_schema, (void **)&s->bindings, &s->nbindings))
 		return -1;
@@ -310,29 +310,6 @@ struct progress {
 	int64_t ready, wanted;	/* over the waiting ones: ready elsewhere / wanted there */
 };
 
-static int64_t ready_elsewhere(const struct tb_binding *b, int64_t *wanted)
-{
-	int64_t n = 0;
-
-	*wanted = 0;
-	for (size_t i = 0; i < b->spec.clusters.n; i++) {
-		const char *cn = b->spec.clusters.v[i].name;
-
-		*wanted += b->spec.clusters.v[i].replicas;
-		for (size_t k = 0; k < b->status.aggregated_status.n; k++) {
-			const struct tb_aggregated_item *it = &b->status.aggregated_status.v[k];
-			const json_t *r;
-
-			if (!it->cluster_name || strcmp(it->cluster_name, cn))
-				continue;
-			r = json_object_get(it->status, "readyReplicas");
-			n += json_is_integer(r) ? json_integer_value(r) : 0;
-			break;
-		}
-	}
-	return n;
-}
-
 /* One look at the bindings; detail (may be NULL) gets a line per workload left. */
 static void survey(const struct state *s, const struct tb_cluster *drained, int64_t now,
 		   struct progress *p, struct tb_strbuf *detail)
@@ -361,7 +338,8 @@ static void survey(const struct state *s, const struct tb_cluster *drained, int6
 			continue;
 		}
 		p->waiting++;
-		r = ready_elsewhere(b, &w);
+		r = tb_evict_ready_on_targets(b, NULL, NULL);
+		w = tb_binding_wanted(b);
 		p->ready += r;
 		p->wanted += w;
 		if (detail && shown++ < SHOW_MAX)
@@ -376,7 +354,7 @@ static void survey(const struct state *s, const struct tb_cluster *drained, int6
 
 static int follow(struct tb_ctlclient *c, const char *name, int64_t timeout_ms)
 {
-	int64_t start = now_ms(), now;
+	int64_t start = tb_cli_now_ms(), now;
 	char last[300] = "", line[300];
 	struct progress p;
 	int rc = -1;
@@ -387,17 +365,12 @@ static int follow(struct tb_ctlclient *c, const char *name, int64_t timeout_ms)
 		struct tb_strbuf detail = TB_STRBUF_INIT;
 		bool late;
 
-		if (load(c, &s, true) < 0)
-			return -1;
-		for (size_t i = 0; i < s.nclusters; i++)
-			if (!strcmp(s.clusters[i].metadata.name, name))
-				drained = &s.clusters[i];
-		if (!drained) {
-			fprintf(stderr, "tugctl drain: cluster %s was removed\n", name);
+		if (load(c, &s, name) < 0 || !s.nclusters) {
 			state_release(&s);
 			return -1;
 		}
-		now = now_ms();
+		drained = &s.clusters[0];
+		now = tb_cli_now_ms();
 		late = timeout_ms > 0 && now - start >= timeout_ms;
 		survey(&s, drained, now, &p, late ? &detail : NULL);
 		state_release(&s);
@@ -477,10 +450,10 @@ int tb_cmd_drain(int argc, char **argv)
 		fprintf(stderr, "tugctl drain: %s\n", err.msg);
 		return 1;
 	}
-	if (load(&c, &s, true) < 0)
+	if (load(&c, &s, NULL) < 0)
 		goto out;
 	printf("draining cluster/%s: where its workloads go\n", name);
-	stuck = plan(&s, name, now_ms());
+	stuck = plan(&s, name, tb_cli_now_ms());
 	if (stuck < 0) {
 		fprintf(stderr, "tugctl drain: cluster %s not found\n", name);
 		goto out;

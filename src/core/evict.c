@@ -67,43 +67,42 @@ bool tb_evict_cluster(struct tb_binding_spec *spec, const char *cluster,
 static bool all_healthy(const struct tb_binding *b, bool (*trusted)(void *, const char *),
 			void *ctx)
 {
-	const struct tb_binding_status *st = &b->status;
-	const json_t *ready;
-	size_t i, k;
+	for (size_t i = 0; i < b->spec.clusters.n; i++) {
+		const struct tb_target_cluster *tc = &b->spec.clusters.v[i];
+		const struct tb_aggregated_item *it = tb_binding_status_of(b, tc->name);
+		const json_t *ready;
 
-	for (i = 0; i < b->spec.clusters.n; i++) {
-		if (trusted && !trusted(ctx, b->spec.clusters.v[i].name))
+		if (trusted && !trusted(ctx, tc->name))
 			return false;
-		for (k = 0; k < st->aggregated_status.n; k++)
-			if (st->aggregated_status.v[k].cluster_name &&
-			    !strcmp(st->aggregated_status.v[k].cluster_name, b->spec.clusters.v[i].name))
-				break;
-		if (k == st->aggregated_status.n || !st->aggregated_status.v[k].health ||
-		    strcmp(st->aggregated_status.v[k].health, "Healthy"))
+		if (!it || !it->health || strcmp(it->health, "Healthy"))
 			return false;
 		/* Tugboat: a Healthy report about fewer replicas than are now
 		 * wanted there is stale (the member has not seen the change). */
-		ready = json_object_get(st->aggregated_status.v[k].status, "readyReplicas");
-		if (json_is_integer(ready) &&
-		    json_integer_value(ready) < b->spec.clusters.v[i].replicas)
+		ready = json_object_get(it->status, "readyReplicas");
+		if (json_is_integer(ready) && json_integer_value(ready) < tc->replicas)
 			return false;
 	}
 	return true;
 }
 
-static int64_t wanted(const struct tb_binding *b)
+const char *tb_evict_policy_id(const struct tb_binding *b)
 {
-	int64_t n = 0;
+	const char *id = tb_strmap_get(&b->metadata.labels, TB_LABEL_PP_ID);
 
-	for (size_t i = 0; i < b->spec.clusters.n; i++)
-		n += b->spec.clusters.v[i].replicas;
-	return n;
+	if (!id)
+		id = tb_strmap_get(&b->metadata.labels, TB_LABEL_CPP_ID);
+	return id ? id : "";
+}
+
+bool tb_evict_companion(const struct tb_binding *b)
+{
+	return b->spec.replicas <= 0 && *tb_evict_policy_id(b);
 }
 
 int64_t tb_evict_budget(const struct tb_binding *b, const struct tb_eviction_task *task)
 {
 	const char *v = tb_strmap_get(&b->metadata.annotations, TB_ANN_MIN_AVAILABLE);
-	int64_t want = wanted(b), need;
+	int64_t want = tb_binding_wanted(b), need;
 
 	if (v)
 		need = tb_min_available_parse(v, b->spec.replicas > 0 ? b->spec.replicas : want);
@@ -114,30 +113,14 @@ int64_t tb_evict_budget(const struct tb_binding *b, const struct tb_eviction_tas
 	return need < want ? need : want;
 }
 
-/* Replicas ready on the clusters b targets, as their trusted reports say. */
-static int64_t ready_on_targets(const struct tb_binding *b,
-				bool (*trusted)(void *, const char *), void *ctx)
+int64_t tb_evict_ready_on_targets(const struct tb_binding *b,
+				  bool (*trusted)(void *, const char *), void *ctx)
 {
-	const struct tb_binding_status *st = &b->status;
 	int64_t n = 0;
 
-	for (size_t i = 0; i < b->spec.clusters.n; i++) {
-		const char *cn = b->spec.clusters.v[i].name;
-
-		if (trusted && !trusted(ctx, cn))
-			continue;
-		for (size_t k = 0; k < st->aggregated_status.n; k++) {
-			const json_t *ready;
-
-			if (!st->aggregated_status.v[k].cluster_name ||
-			    strcmp(st->aggregated_status.v[k].cluster_name, cn))
-				continue;
-			ready = json_object_get(st->aggregated_status.v[k].status, "readyReplicas");
-			if (json_is_integer(ready))
-				n += json_integer_value(ready);
-			break;
-		}
-	}
+	for (size_t i = 0; i < b->spec.clusters.n; i++)
+		if (!trusted || trusted(ctx, b->spec.clusters.v[i].name))
+			n += tb_binding_ready_on(b, b->spec.clusters.v[i].name);
 	return n;
 }
 
@@ -173,7 +156,7 @@ int64_t tb_evict_assess(struct tb_binding *b, int64_t now_ms, const struct tb_ev
 		} else {
 			done = now_ms > t->creation_timestamp + timeout;
 			/* Out of time, but its replicas are still needed. */
-			held = done && ready_on_targets(b, trusted, ctx) < tb_evict_budget(b, t);
+			held = done && tb_evict_ready_on_targets(b, trusted, ctx) < tb_evict_budget(b, t);
 			done = done && !held;
 		}
 		if (held) {

@@ -63,6 +63,21 @@ int64_t tb_evict_budget(const struct tb_binding *b, const struct tb_eviction_tas
  * Tugboat: a task whose grace period ran out still waits while fewer
  * replicas are ready on the binding's (trusted) clusters than its budget
  * (tb_evict_budget); the replicas there are still serving. */
+/* The id of the policy that placed b (its permanent-id label), "" if none. */
+const char *tb_evict_policy_id(const struct tb_binding *b);
+
+/* An object without replicas (a Service, a ConfigMap) placed by the same
+ * policy as a workload is that workload's companion: it leaves a cluster
+ * only once the workload has (env->needed below). Else a drain would remove
+ * a Service from a cluster whose replicas still serve (its load balancer
+ * would lose that cluster early), or a ConfigMap from under running ones. */
+bool tb_evict_companion(const struct tb_binding *b);
+
+/* Replicas ready on the clusters b targets (spec.clusters), as reported by
+ * those trusted() accepts (NULL: all). */
+int64_t tb_evict_ready_on_targets(const struct tb_binding *b,
+				  bool (*trusted)(void *ctx, const char *cluster), void *ctx);
+
 struct tb_evict_env {
 	int64_t timeout_ms;	/* the graceful eviction timeout */
 	/* Does this cluster's report count now? NULL: every report counts. */

@@ -442,7 +442,7 @@ static void on_retention(evutil_socket_t fd, short what, void *data)
 	ev->retention_at = 0;
 	/* Housekeeping waits while a failover's bindings are being placed and
 	 * written: a few more Events for a moment cost nothing. */
-	if (t->world.n_need_schedule || t->world.n_changed || t->world.quorum_wait) {
+	if (tb_world_deciding(&t->world)) {
 		arm(t, now + RETENTION_MIN_MS, now);
 		return;
 	}

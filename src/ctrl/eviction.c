@@ -84,16 +84,29 @@ static bool has_room(struct tb_world *w, const struct tb_binding *b, const char 
 	return ok;
 }
 
-static void hold(struct tb_world *w, struct tb_wbinding *b, struct tb_wpending *p,
-		 const char *reason, const char *detail, int64_t now)
+/* An eviction from cluster waits, for reason: said once per reason (*held
+ * keeps the last one said). */
+static void hold(struct tb_world *w, struct tb_wbinding *b, const char *cluster,
+		 const char **held, const char *reason, const char *detail, int64_t now)
 {
 	char name[300];
 
-	if (p->held != reason)
+	if (*held != reason)
 		tb_world_emit(w, now, TB_EV_HOLD, tb_world_binding_name(b, name, sizeof(name)),
-			      "eviction from %s held: %s%s%s", p->cluster, reason,
+			      "eviction from %s held: %s%s%s", cluster, reason,
 			      detail ? ": " : "", detail ? detail : "");
-	p->held = reason;
+	*held = reason;
+}
+
+/* Carries out a decided eviction: the cluster leaves spec.clusters (its
+ * task keeps the replicas as o says) and the binding is placed again. */
+static void evict(struct tb_world *w, struct tb_wbinding *b, struct tb_binding *obj,
+		  const char *cluster, const struct tb_evict_opts *o)
+{
+	tb_evict_cluster(&obj->spec, cluster, o);	/* cluster may be freed */
+	obj->metadata.generation++;
+	tb_world_need_schedule(w, b, true);
+	tb_world_changed(w, b, true);
 }
 
 static const char HELD_OUTAGE[] = "mass-outage protection is engaged";
@@ -186,13 +199,13 @@ static int64_t taint_evictions(struct tb_world *w, struct tb_wbinding *b, int64_
 		o.reason = drain ? TB_REASON_DRAIN : TB_REASON_TAINT_UNTOLERATED;
 		why = NULL;
 		if (w->outage) {
-			hold(w, b, p, HELD_OUTAGE, NULL, now);
+			hold(w, b, p->cluster, &p->held, HELD_OUTAGE, NULL, now);
 			next = min_delay(next, w->cfg.eviction_retry_ms);
 			i++;
 			continue;
 		}
 		if (!quorum(w, c, p->at_ms)) {
-			hold(w, b, p, HELD_QUORUM, NULL, now);
+			hold(w, b, p->cluster, &p->held, HELD_QUORUM, NULL, now);
 			w->quorum_wait = true;	/* tugd probes the others at once */
 			next = min_delay(next, w->cfg.probe_period_ms);
 			i++;
@@ -204,14 +217,14 @@ static int64_t taint_evictions(struct tb_world *w, struct tb_wbinding *b, int64_
 		}
 		if (w->cfg.capacity_aware_eviction && !tb_purge_immediately(o.purge_mode) &&
 		    !has_room(w, obj, cn, &why)) {
-			hold(w, b, p, HELD_ROOM, why, now);
+			hold(w, b, p->cluster, &p->held, HELD_ROOM, why, now);
 			tb_free(why);
 			next = min_delay(next, w->cfg.eviction_retry_ms);
 			i++;
 			continue;
 		}
 		if (!tb_ratelimit_take(&w->evict_rate, &w->cfg, now)) {
-			hold(w, b, p, HELD_RATE, NULL, now);
+			hold(w, b, p->cluster, &p->held, HELD_RATE, NULL, now);
 			next = min_delay(next, tb_ratelimit_wait_ms(&w->evict_rate, &w->cfg, now));
 			i++;
 			continue;
@@ -222,10 +235,7 @@ static int64_t taint_evictions(struct tb_world *w, struct tb_wbinding *b, int64_
 			      (long long)replicas, (long long)(now - p->at_ms));
 		drop_pending(b, cn);
 		tb_world_evicted(b, cn, now);
-		tb_evict_cluster(&obj->spec, cn, &o);	/* removes clusters.v[i] */
-		obj->metadata.generation++;
-		tb_world_need_schedule(w, b, true);
-		tb_world_changed(w, b, true);
+		evict(w, b, obj, cn, &o);	/* removes clusters.v[i] */
 	}
 	return next;
 }
@@ -280,11 +290,7 @@ static int64_t app_evictions(struct tb_world *w, struct tb_wbinding *b, int64_t 
 		else if (w->cfg.capacity_aware_eviction && !has_room(w, obj, u->cluster, &why))
 			held = HELD_ROOM;
 		if (held) {
-			if (u->held != held)
-				tb_world_emit(w, now, TB_EV_HOLD, tb_world_binding_name(b, name, sizeof(name)),
-					      "application failover from %s held: %s%s%s", u->cluster,
-					      held, why ? ": " : "", why ? why : "");
-			u->held = held;
+			hold(w, b, u->cluster, &u->held, held, why, now);
 			tb_free(why);
 			next = min_delay(next, w->cfg.eviction_retry_ms);
 			i++;
@@ -302,10 +308,7 @@ static int64_t app_evictions(struct tb_world *w, struct tb_wbinding *b, int64_t 
 			      "toleration ended)", u->cluster, TB_REASON_APPLICATION_FAILURE,
 			      af->purge_mode ? af->purge_mode : "Graciously",
 			      (long long)(now - u->since_ms), (long long)(now - due));
-		tb_evict_cluster(&obj->spec, u->cluster, &o);
-		obj->metadata.generation++;
-		tb_world_need_schedule(w, b, true);
-		tb_world_changed(w, b, true);
+		evict(w, b, obj, u->cluster, &o);
 		tb_free(u->cluster);
 		f->unhealthy.v[i] = f->unhealthy.v[--f->unhealthy.n];
 	}
@@ -321,35 +324,15 @@ static bool trusted(void *ctx, const char *cluster)
 	return c && c->health.ready == TB_READY_TRUE && c->health.last == TB_PROBE_OK;
 }
 
-/* The policy that placed b ("" when none is marked): its permanent id. */
-static const char *policy_of(const struct tb_binding *b)
-{
-	const char *id = tb_strmap_get(&b->metadata.labels, TB_LABEL_PP_ID);
-
-	if (!id)
-		id = tb_strmap_get(&b->metadata.labels, TB_LABEL_CPP_ID);
-	return id ? id : "";
-}
-
-/* An object without replicas (a Service, a ConfigMap) placed by the same
- * policy as a workload is that workload's companion: it leaves a cluster
- * only once the workload has. Else a drain would remove a Service from a
- * cluster whose replicas still serve (its load balancer would lose that
- * cluster seconds early), or a ConfigMap from under running replicas. */
-static bool companion(const struct tb_binding *b)
-{
-	return b->spec.replicas <= 0 && *policy_of(b);
-}
-
 /* (policy, cluster) pairs a workload still holds through an eviction task. */
 static void kept_by_workloads(struct tb_hmap *set, const struct tb_binding *b)
 {
 	char key[600];
 
-	if (companion(b) || !*policy_of(b))
+	if (tb_evict_companion(b) || !*tb_evict_policy_id(b))
 		return;
 	for (size_t i = 0; i < b->spec.graceful_eviction_tasks.n; i++) {
-		snprintf(key, sizeof(key), "%s\n%s", policy_of(b),
+		snprintf(key, sizeof(key), "%s\n%s", tb_evict_policy_id(b),
 			 b->spec.graceful_eviction_tasks.v[i].from_cluster);
 		tb_hmap_put(set, key, NULL);
 	}
@@ -366,9 +349,9 @@ static bool needed(void *ctx, const struct tb_binding *b, const char *cluster)
 	struct assess_ctx *a = ctx;
 	char key[600];
 
-	if (!companion(b))
+	if (!tb_evict_companion(b))
 		return false;
-	snprintf(key, sizeof(key), "%s\n%s", policy_of(b), cluster);
+	snprintf(key, sizeof(key), "%s\n%s", tb_evict_policy_id(b), cluster);
 	return tb_hmap_has(&a->kept, key);
 }
 
@@ -411,7 +394,7 @@ int64_t tb_ctrl_evict(struct tb_world *w, int64_t now_ms)
 			next = min_delay(next, app_evictions(w, b, now_ms));
 		if (!b->obj || !b->obj->spec.graceful_eviction_tasks.n)
 			continue;	/* a parked binding has no task */
-		if (companion(b->obj)) {
+		if (tb_evict_companion(b->obj)) {
 			TB_GROW(later, alater, nlater + 1);
 			later[nlater++] = i;
 			continue;

@@ -673,7 +673,7 @@ void tb__exec_member_ready(struct tb_member *m)
 	 * its bindings wait to be placed and written, a round of lists
 	 * (thousands of objects to parse, over all the members) would hold
 	 * them up. It waits, one period at most. */
-	if ((t->world.n_need_schedule || t->world.n_changed || t->world.quorum_wait) &&
+	if (tb_world_deciding(&t->world) &&
 	    m->next_list_ms && now < m->next_list_ms + period)
 		return;
 	m->next_list_ms = now + period;

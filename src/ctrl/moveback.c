@@ -99,18 +99,11 @@ static bool fresh_schedule(struct tb_world *w, const struct tb_wbinding *b, int6
 /* Replicas ready on cluster, as a cluster that answers reports them. */
 static int64_t ready_on(struct tb_world *w, const struct tb_binding *b, const char *cluster)
 {
-	const struct tb_binding_status *st = &b->status;
 	const struct tb_wcluster *c = tb_world_cluster(w, cluster);
 
 	if (!c || c->health.last != TB_PROBE_OK)
 		return 0;
-	for (size_t i = 0; i < st->aggregated_status.n; i++) {
-		const struct tb_aggregated_item *it = &st->aggregated_status.v[i];
-
-		if (it->cluster_name && !strcmp(it->cluster_name, cluster))
-			return json_integer_value(json_object_get(it->status, "readyReplicas"));
-	}
-	return 0;
+	return tb_binding_ready_on(b, cluster);
 }
 
 static void set_target(struct tb_binding_spec *spec, const char *cluster, int64_t replicas)

@@ -182,13 +182,9 @@ const char *tb_world_intern(struct tb_world *w, const char *s)
 
 static const char *health_on(const struct tb_binding *b, const char *cluster)
 {
-	for (size_t k = 0; k < b->status.aggregated_status.n; k++) {
-		const struct tb_aggregated_item *it = &b->status.aggregated_status.v[k];
+	const struct tb_aggregated_item *it = tb_binding_status_of(b, cluster);
 
-		if (it->cluster_name && !strcmp(it->cluster_name, cluster))
-			return it->health ? it->health : "";
-	}
-	return "";
+	return it && it->health ? it->health : "";
 }
 
 /* Application failover's bookkeeping, from each version of the binding seen:

@@ -160,6 +160,14 @@ size_t tb_world_add_cluster(struct tb_world *w, struct tb_cluster *c, int64_t no
 /* Takes ownership of b (allocated). */
 size_t tb_world_add_binding(struct tb_world *w, struct tb_binding *b, bool namespaced);
 /* b's failover state, created empty if it has none. */
+/* A failover's decisions under way: bindings to place or to write, or
+ * evictions waiting for the others' answers. What they would compete with
+ * (status lists, housekeeping) waits. */
+static inline bool tb_world_deciding(const struct tb_world *w)
+{
+	return w->n_need_schedule || w->n_changed || w->quorum_wait;
+}
+
 struct tb_wfail *tb_world_fail(struct tb_wbinding *b);
 /* Frees b's failover state if nothing is left in it. */
 void tb_world_fail_done(struct tb_wbinding *b);
