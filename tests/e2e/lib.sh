@@ -369,6 +369,10 @@ is() { test "$("${@:2}")" = "$1"; }
 ready_of() {
 	kubectl get cluster "$1" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}'
 }
+# clusters_of BINDING: "member1 member2 " from its spec.clusters.
+clusters_of() {
+	kubectl get rb "$1" -o jsonpath='{range .spec.clusters[*]}{.name} {end}'
+}
 # placement BINDING: "member1=4 member2=2 " from its spec.clusters.
 placement() {
 	kubectl get rb "$1" -o jsonpath='{range .spec.clusters[*]}{.name}={.replicas} {end}'
@@ -447,6 +451,20 @@ spec:
   placement:
     clusterAffinity: {clusterNames: [member1, member2, member3]}$2
 YAML
+}
+
+# haproxy_up: the members (of member1..3) haproxy has in rotation, a line each.
+haproxy_up() {
+	for m in member1 member2 member3; do
+		[ "$(haproxy_status $m)" = UP ] && echo $m
+	done
+}
+
+# start_members_haproxy SERVICE_PATH: start_haproxy in front of the three
+# members' service endpoints (start_members --service-ports).
+start_members_haproxy() {
+	start_haproxy "$1" member1="$(svc_url member1)" member2="$(svc_url member2)" \
+		member3="$(svc_url member3)"
 }
 
 # svc_url MEMBER: where tug-membersim serves MEMBER's Services

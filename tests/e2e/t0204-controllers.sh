@@ -12,13 +12,10 @@ EX=$TB_SRC/examples
 fails() { ! "$@"; }
 empty() { test -z "$("$@")"; }
 
-clusters_of() {
-	kubectl get rb "$1" -o jsonpath='{range .spec.clusters[*]}{.name}={.replicas} {end}'
-}
 
 # placed RB WANT...: the binding's clusters are one of WANT ("member1=3 member2=2 ").
 placed() {
-	got=$(clusters_of "$1")
+	got=$(placement "$1")
 	echo "placed: $got"
 	shift
 	for want; do [ "$got" = "$want" ] && return 0; done
@@ -56,7 +53,7 @@ test_expect_success 'a Deployment and its policy get a scheduled binding' '
 '
 
 test_expect_success 'each target cluster gets a Work with its share of replicas' '
-	for c in $(clusters_of batch-worker-deployment); do
+	for c in $(placement batch-worker-deployment); do
 		poll has_work_replicas ${c%%=*} ${c#*=} || return 1
 	done &&
 	kubectl get works -n karmada-es-member1 -o jsonpath="{.items[0].metadata.name}" >wname &&

@@ -11,10 +11,7 @@ require_kubectl
 start_tugd "$TRASH/data" --profile fast || exit 1
 EX=$TB_SRC/examples
 
-clusters_of() {
-	kubectl get rb "$1" -o jsonpath='{range .spec.clusters[*]}{.name}={.replicas} {end}'
-}
-placed() { test "$(clusters_of "$1")" = "$2"; }
+placed() { test "$(placement "$1")" = "$2"; }
 
 test_expect_success 'three reported clusters, a workload spread by weight' '
 	pull_clusters 3 | kubectl apply -f - &&

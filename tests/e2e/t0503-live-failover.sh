@@ -22,9 +22,6 @@ start_ms() {
 
 absent_on() { ! on "$1" get deploy "$2" >/dev/null 2>&1; }
 has_taint() { taints_of "$1" | grep -q "$2"; }
-clusters_of() {
-	kubectl get rb "$1" -o jsonpath='{range .spec.clusters[*]}{.name} {end}'
-}
 not_on() { ! clusters_of "$1" | grep -q "$2"; }
 
 start_ms "$TRASH/kc" --clusters 3 || exit 1

@@ -15,9 +15,6 @@ POLL_SECONDS=30
 start_members --service-ports || exit 1
 start_tugd "$TRASH/data" --profile fast || exit 1
 
-clusters_of() {
-	kubectl get rb "$1" -o jsonpath='{range .spec.clusters[*]}{.name} {end}'
-}
 n_clusters() { clusters_of "$1" | wc -w; }
 # moved_off BINDING MEMBER: placed, and not on MEMBER.
 moved_off() {
@@ -50,13 +47,7 @@ test_expect_success 'the online service runs on one member: Deployment, ConfigMa
 '
 
 ACTIVE=$(cat "$TRASH/active" 2>/dev/null)
-start_haproxy /default/web member1="$(svc_url member1)" member2="$(svc_url member2)" \
-	member3="$(svc_url member3)" || exit 1
-haproxy_up() {
-	for m in member1 member2 member3; do
-		[ "$(haproxy_status $m)" = UP ] && echo $m
-	done
-}
+start_members_haproxy /default/web || exit 1
 
 test_expect_success 'haproxy sends the traffic to the active member only' '
 	poll is "$ACTIVE" haproxy_up &&

@@ -17,9 +17,6 @@ POLL_SECONDS=30
 start_members --service-ports --ready-delay 2s || exit 1
 start_tugd "$TRASH/data" --profile fast --graceful-eviction-timeout 1s || exit 1
 
-clusters_of() {
-	kubectl get rb "$1" -o jsonpath='{range .spec.clusters[*]}{.name} {end}'
-}
 # ready_fast DEPLOY: readyReplicas summed over the three members, straight
 # from tug-membersim (quicker than kubectl: sampled every 100 ms).
 ready_fast() {
@@ -30,11 +27,6 @@ ready_fast() {
 		n=$((n + ${r:-0}))
 	done
 	echo $n
-}
-haproxy_up() {
-	for m in member1 member2 member3; do
-		[ "$(haproxy_status $m)" = UP ] && echo $m
-	done
 }
 drain_taint() {
 	taints_of "$1" | tr ' ' '\n' | grep -c "failover.tugboat.io/draining"
@@ -95,8 +87,7 @@ test_expect_success 'three members; a service on all three, an agent, a pinned w
 	poll is 1 ready_on member2 pinned
 '
 
-start_haproxy /default/web member1="$(svc_url member1)" member2="$(svc_url member2)" \
-	member3="$(svc_url member3)" || exit 1
+start_members_haproxy /default/web || exit 1
 
 test_expect_success 'haproxy spreads the traffic over the three members' '
 	poll is "$(printf "member1\nmember2\nmember3")" haproxy_up
